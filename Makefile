@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfio-ap-rs: build, test and run the Rust vfio_ap module.
+#
+#   make              the production module, build/prod/vfio_ap.ko
+#   make testbed      the testbed modules, build/testbed/{vfio_ap,vfio_ap_sim}.ko
+#   make demo         build everything, boot the s390x test VM, show the driver
+#   make check        every test: host tests, lints, module builds, VM tests
+#   make hosttest     the matrix core's cargo tests (x86_64 and s390x)
+#   make lint         rustfmt, clippy (host crate and module), W=1
+#   make vmtest       the guest tests of qemu/tests/ in the test VM
+#   make harness-test the test VM harness's own tests (it must catch failures)
+#   make run-guest SCRIPT=path
+#                     boot the test VM, run one script in it as root
+#   make clean        remove build/ (the kernel cache stays)
+#   make kernel-drop  remove the cached kernel source and builds
+#
+# With KDIR=<kernel build directory> the module is built against that tree
+# (e.g. on a real s390x host) and nothing is installed or fetched.
+
+SHELL := /bin/bash
+REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(REPO)/build
+
+RUST_VERSION ?= 1.97.0
+export RUSTUP_TOOLCHAIN := $(RUST_VERSION)
+export LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+ifeq ($(origin KDIR),undefined)
+# The cached kernel of scripts/kernel.sh; fetched and built on demand.
+KDIR = $(shell $(REPO)/scripts/kernel.sh kdir)
+KERNEL_DEP := kernel
+else
+KERNEL_DEP :=
+endif
+
+ifeq ($(shell uname -m),s390x)
+CROSS_COMPILE ?=
+else
+CROSS_COMPILE ?= s390x-linux-gnu-
+endif
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(REPO) ARCH=s390 CROSS_COMPILE=$(CROSS_COMPILE)
+CARGO_ENV = CARGO_TARGET_DIR=$(BUILD)/cargo
+CORE := $(REPO)/src/matrix
+
+.PHONY: all module testbed harness-modules deps kernel demo check hosttest \
+	hosttest-be lint fmt-check clippy-host module-lint vmtest harness-test \
+	run-guest clean kernel-drop
+
+all: module
+
+deps:
+	@$(REPO)/scripts/setup-deps.sh
+
+kernel: deps
+	@$(REPO)/scripts/kernel.sh build >/dev/null
+
+module: $(KERNEL_DEP)
+	@mkdir -p $(BUILD)/prod
+	+$(KMAKE) MO=$(BUILD)/prod modules
+
+testbed: $(KERNEL_DEP)
+	@mkdir -p $(BUILD)/testbed
+	+$(KMAKE) MO=$(BUILD)/testbed VFIO_AP_TESTBED=1 modules
+
+# Small modules that misbehave on purpose, to prove the harness notices.
+harness-modules: $(KERNEL_DEP)
+	@mkdir -p $(BUILD)/harness
+	+$(MAKE) -C $(KDIR) M=$(REPO)/qemu/harness-test ARCH=s390 \
+		CROSS_COMPILE=$(CROSS_COMPILE) MO=$(BUILD)/harness modules
+
+hosttest: deps
+	cd $(CORE) && $(CARGO_ENV) cargo test --quiet
+	@$(MAKE) --no-print-directory hosttest-be
+
+# The same tests on big-endian s390x under qemu-user.
+BE_RUST_VERSION ?= 1.95.0
+hosttest-be:
+	cd $(CORE) && $(CARGO_ENV) RUSTUP_TOOLCHAIN=$(BE_RUST_VERSION) \
+		CARGO_TARGET_S390X_UNKNOWN_LINUX_GNU_LINKER=s390x-linux-gnu-gcc \
+		CARGO_TARGET_S390X_UNKNOWN_LINUX_GNU_RUNNER="qemu-s390x -L /usr/s390x-linux-gnu" \
+		cargo test --quiet --target s390x-unknown-linux-gnu
+
+lint: fmt-check clippy-host module-lint
+
+fmt-check:
+	@files=$$(git -C $(REPO) ls-files --cached --others --exclude-standard '*.rs'); \
+	rustfmt --edition 2021 --check $$files && echo "rustfmt: clean"
+
+clippy-host:
+	cd $(CORE) && $(CARGO_ENV) cargo clippy --quiet --all-targets -- -D warnings
+
+# The module built the way the kernel's own gates build it: CLIPPY=1 and W=1,
+# both flavours. The kernel itself is prebuilt, so every warning comes from
+# our sources; scripts/check-build-log.sh fails on any but the kernel's own
+# "unstable feature ... backchain" note that every s390 Rust object gets.
+module-lint: $(KERNEL_DEP)
+	@mkdir -p $(BUILD)/lint-prod $(BUILD)/lint-testbed
+	+@$(KMAKE) MO=$(BUILD)/lint-prod CLIPPY=1 W=1 modules >$(BUILD)/lint-prod.log 2>&1 || \
+		{ cat $(BUILD)/lint-prod.log; exit 1; }
+	@$(REPO)/scripts/check-build-log.sh $(BUILD)/lint-prod.log
+	+@$(KMAKE) MO=$(BUILD)/lint-testbed VFIO_AP_TESTBED=1 CLIPPY=1 W=1 modules \
+		>$(BUILD)/lint-testbed.log 2>&1 || { cat $(BUILD)/lint-testbed.log; exit 1; }
+	@$(REPO)/scripts/check-build-log.sh $(BUILD)/lint-testbed.log
+	@echo "module-lint: no warnings (CLIPPY=1 W=1, production and testbed)"
+
+GUEST = $(REPO)/qemu/run-guest.sh
+
+vmtest: module testbed
+	$(REPO)/qemu/run-tests.sh $(REPO)/qemu/tests/*.sh
+
+harness-test: harness-modules testbed
+	$(REPO)/qemu/harness-test/run.sh
+
+run-guest: testbed
+	@test -n "$(SCRIPT)" || { echo "usage: make run-guest SCRIPT=path/to/script.sh"; exit 2; }
+	$(GUEST) $(SCRIPT)
+
+demo: deps module testbed
+	$(GUEST) $(REPO)/qemu/demo.sh
+
+check: deps hosttest lint module testbed vmtest harness-test
+	@echo "make check: all passed"
+
+clean:
+	rm -rf $(BUILD)
+
+kernel-drop:
+	$(REPO)/scripts/kernel.sh drop

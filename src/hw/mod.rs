@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The AP machine under the driver.
+//!
+//! The production module executes AP instructions through the C shims of
+//! `src/c/ap_hw.c`; the testbed module asks the simulated machine of
+//! `vfio_ap_sim.ko` instead. Exactly one of the two is compiled in, so the
+//! production module carries no simulator code path. Everything above this
+//! module is the same in both.
+
+#[cfg(not(CONFIG_VFIO_AP_TESTBED))]
+#[path = "machine.rs"]
+mod backend;
+
+#[cfg(CONFIG_VFIO_AP_TESTBED)]
+#[path = "sim.rs"]
+mod backend;
+
+pub(crate) use backend::instructions_available;
