@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for guest test scripts. Source it: . /lib/vfio-ap/lib.sh
+# A failed check prints "FAIL: ..." and exits 1, which fails the VM run.
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+pass() {
+	echo "PASS: $*"
+}
+
+# expect_eq ACTUAL EXPECTED WHAT
+expect_eq() {
+	if [ "$1" != "$2" ]; then
+		fail "$3: expected '$2', got '$1'"
+	fi
+	pass "$3"
+}
+
+# Run a command that must fail; its stderr must contain TEXT (an strerror
+# message such as "No such device").
+# expect_fail_with TEXT WHAT CMD...
+expect_fail_with() {
+	local text=$1 what=$2 err
+	shift 2
+	if err=$("$@" 2>&1); then
+		fail "$what: succeeded, expected failure with '$text'"
+	fi
+	case "$err" in
+	*"$text"*) pass "$what ($text)" ;;
+	*) fail "$what: failed with '$err', expected '$text'" ;;
+	esac
+}
+
+module_loaded() {
+	[ -d "/sys/module/$1" ]
+}
+
+# Scan for leaks; objects must be older than kmemleak's minimum age (5 s)
+# to be reported, hence the wait. Leaks fail the check and, through the
+# kernel's "new suspected memory leaks" line, the whole VM run.
+kmemleak_check() {
+	local f=/sys/kernel/debug/kmemleak
+	[ -w "$f" ] || fail "kmemleak is not available"
+	sleep 6
+	echo scan >"$f"
+	echo scan >"$f"
+	if [ -s "$f" ]; then
+		cat "$f"
+		fail "kmemleak found unreferenced objects"
+	fi
+	pass "kmemleak: no leaks"
+}
+
+# Forget leak suspects that exist before the test (boot-time noise).
+kmemleak_baseline() {
+	local f=/sys/kernel/debug/kmemleak
+	[ -w "$f" ] || return 0
+	echo scan >"$f"
+	echo clear >"$f"
+}
