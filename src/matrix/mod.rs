@@ -11,7 +11,10 @@
 
 pub mod ap_matrix;
 pub mod errno;
+pub mod filter;
 pub mod format;
 pub mod ids;
 pub mod mask;
+pub mod mdev;
 pub mod parse;
+pub mod validate;

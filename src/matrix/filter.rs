@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The shadow APCB filter: which of an mdev's assigned adapters, domains and
+//! control domains a guest may really have.
+//!
+//! This is Linux 7.3's `vfio_ap_mdev_filter_matrix()` and
+//! `vfio_ap_mdev_filter_cdoms()`:
+//! - adapters and usage domains are kept only where the host configuration
+//!   has them;
+//! - an adapter is withheld when any of its queues in the kept domains is not
+//!   usable (bound to vfio_ap and passable), because the architecture cannot
+//!   take a single queue away from a guest; domains are never withheld for
+//!   that reason;
+//! - control domains are kept where the host configuration has them.
+//!
+//! Usable queues are kept as one row of domains per adapter, so deciding
+//! about an adapter is a subset test of four words, not a lookup per queue.
+
+#![forbid(unsafe_code)]
+
+use super::ap_matrix::Matrix;
+use super::ids::{Apid, Apqn, AP_DEVICES};
+use super::mask::{ApidMask, ApqiMask};
+
+/// Which queues are usable: bound to vfio_ap, and passable (the last reset
+/// ended with response code 00, 03 or 04; `_queue_passable()`).
+pub trait QueueRows {
+    /// The domains of `apid` whose queues are usable.
+    fn usable_domains(&self, apid: Apid) -> ApqiMask;
+
+    /// Whether the queue `apqn` is usable.
+    fn is_usable(&self, apqn: Apqn) -> bool {
+        self.usable_domains(apqn.apid()).contains(apqn.apqi())
+    }
+}
+
+/// One row per adapter, indexed by APID; rows past the end are empty.
+impl QueueRows for [ApqiMask] {
+    fn usable_domains(&self, apid: Apid) -> ApqiMask {
+        self.get(apid.index()).copied().unwrap_or_default()
+    }
+}
+
+/// The usable-queue rows of every adapter, owned.
+///
+/// Large (8 KiB): the kernel allocates its rows on the heap and uses the
+/// slice implementation of [`QueueRows`] and [`set_usable`] directly.
+pub type QueueTable = [ApqiMask; AP_DEVICES];
+
+/// Marks the queue `apqn` usable or not in `rows`; returns whether that
+/// changed anything.
+pub fn set_usable(rows: &mut [ApqiMask], apqn: Apqn, usable: bool) -> bool {
+    match rows.get_mut(apqn.apid().index()) {
+        Some(row) if usable => row.insert(apqn.apqi()),
+        Some(row) => row.remove(apqn.apqi()),
+        None => false,
+    }
+}
+
+/// The adapters and usage domains a guest may have.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct FilteredMatrix {
+    /// The adapters the guest gets.
+    pub apm: ApidMask,
+    /// The usage domains the guest gets.
+    pub aqm: ApqiMask,
+    /// Adapters that were in `previous_apm` and are now withheld because of
+    /// an unusable queue (`apm_filtered`): their queues must be reset, so they
+    /// come back clean if they are plugged in again.
+    pub withheld: ApidMask,
+}
+
+/// Whether adapter `apid`, assigned and in the host configuration, passes:
+/// every queue it has in the guest's usage domains `aqm` is usable.
+pub fn adapter_passes<Q: QueueRows + ?Sized>(apid: Apid, aqm: &ApqiMask, queues: &Q) -> bool {
+    aqm.is_subset_of(&queues.usable_domains(apid))
+}
+
+/// `vfio_ap_mdev_filter_matrix()`: the adapters and usage domains of
+/// `assigned` a guest may have, given the host configuration `host` and the
+/// usable `queues`; `previous_apm` is the guest's adapters before, to tell
+/// which adapters are newly withheld.
+pub fn filter_matrix<Q: QueueRows + ?Sized>(
+    assigned: &Matrix,
+    host: &Matrix,
+    queues: &Q,
+    previous_apm: &ApidMask,
+) -> FilteredMatrix {
+    let aqm = assigned.aqm.and(host.aqm);
+    let mut apm = assigned.apm.and(host.apm);
+    let mut withheld = ApidMask::EMPTY;
+    for apid in apm {
+        if !adapter_passes(apid, &aqm, queues) {
+            apm.remove(apid);
+            if previous_apm.contains(apid) {
+                withheld.insert(apid);
+            }
+        }
+    }
+    FilteredMatrix { apm, aqm, withheld }
+}
+
+/// `vfio_ap_mdev_filter_cdoms()`: the control domains a guest may have.
+pub fn filter_cdoms(assigned: &Matrix, host: &Matrix) -> ApqiMask {
+    assigned.adm.and(host.adm)
+}
+
+/// A rectangle of queues: every adapter of `apm` with every domain of `aqm`.
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
+pub struct QueueRect {
+    /// The adapters.
+    pub apm: ApidMask,
+    /// The domains.
+    pub aqm: ApqiMask,
+}
+
+impl QueueRect {
+    /// The rectangle of `apm` and `aqm`.
+    pub fn new(apm: ApidMask, aqm: ApqiMask) -> Self {
+        Self { apm, aqm }
+    }
+
+    /// The rectangle of one queue.
+    pub fn queue(apqn: Apqn) -> Self {
+        Self::new(
+            ApidMask::EMPTY.with(apqn.apid()),
+            ApqiMask::EMPTY.with(apqn.apqi()),
+        )
+    }
+
+    /// Whether the rectangle has no queue.
+    pub fn is_empty(&self) -> bool {
+        self.apm.is_empty() || self.aqm.is_empty()
+    }
+
+    /// Whether `apqn` is in the rectangle.
+    pub fn contains(&self, apqn: Apqn) -> bool {
+        self.apm.contains(apqn.apid()) && self.aqm.contains(apqn.apqi())
+    }
+
+    /// The queues, adapter-major, ascending.
+    pub fn queues(&self) -> impl Iterator<Item = Apqn> {
+        let aqm = self.aqm;
+        self.apm
+            .iter()
+            .flat_map(move |apid| aqm.iter().map(move |apqi| Apqn::new(apid, apqi)))
+    }
+}
+
+/// Most rectangles a reset plan needs (an `ap_config` write: removed
+/// adapters, removed domains, withheld adapters).
+const RESET_RECTS: usize = 3;
+
+/// The queues an event asks to reset (ZAPQ), as disjoint rectangles. The
+/// caller resets those of them that are bound to vfio_ap and belong to the
+/// mdev; the others have no queue device to reset.
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
+pub struct ResetPlan {
+    rects: [QueueRect; RESET_RECTS],
+}
+
+impl ResetPlan {
+    /// Nothing to reset.
+    pub const NONE: Self = Self {
+        rects: [QueueRect {
+            apm: ApidMask::EMPTY,
+            aqm: ApqiMask::EMPTY,
+        }; RESET_RECTS],
+    };
+
+    /// A plan of one rectangle.
+    pub fn of(rect: QueueRect) -> Self {
+        let mut plan = Self::NONE;
+        plan.add(rect);
+        plan
+    }
+
+    /// Adds a rectangle, which must not overlap the ones already there.
+    pub fn add(&mut self, rect: QueueRect) {
+        if rect.is_empty() {
+            return;
+        }
+        if let Some(slot) = self.rects.iter_mut().find(|r| r.is_empty()) {
+            *slot = rect;
+        } else if let Some(last) = self.rects.last_mut() {
+            // Unreachable by construction (no event needs more slots). Over-
+            // resetting is safe where under-resetting is not, so widen.
+            *last = QueueRect::new(last.apm.or(rect.apm), last.aqm.or(rect.aqm));
+        }
+    }
+
+    /// Whether there is nothing to reset.
+    pub fn is_empty(&self) -> bool {
+        self.rects.iter().all(QueueRect::is_empty)
+    }
+
+    /// Whether the plan resets `apqn`.
+    pub fn contains(&self, apqn: Apqn) -> bool {
+        self.rects.iter().any(|r| r.contains(apqn))
+    }
+
+    /// The queues to reset, each once.
+    pub fn queues(&self) -> impl Iterator<Item = Apqn> + '_ {
+        self.rects.iter().flat_map(QueueRect::queues)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::Apqi;
+    use std::boxed::Box;
+    use std::vec::Vec;
+
+    fn apqn(apid: u8, apqi: u8) -> Apqn {
+        Apqn::new(Apid::new(apid), Apqi::new(apqi))
+    }
+
+    fn apm(ids: &[u8]) -> ApidMask {
+        ids.iter().map(|n| Apid::new(*n)).collect()
+    }
+
+    fn aqm(ids: &[u8]) -> ApqiMask {
+        ids.iter().map(|n| Apqi::new(*n)).collect()
+    }
+
+    fn table(usable: &[(u8, u8)]) -> Box<QueueTable> {
+        let mut t = Box::new([ApqiMask::EMPTY; AP_DEVICES]);
+        for (a, d) in usable {
+            set_usable(&mut t[..], apqn(*a, *d), true);
+        }
+        t
+    }
+
+    #[test]
+    fn host_configuration_limits_adapters_and_domains() {
+        let assigned = Matrix {
+            apm: apm(&[4, 5, 6]),
+            aqm: aqm(&[1, 2]),
+            adm: aqm(&[1, 7]),
+        };
+        let host = Matrix {
+            apm: apm(&[4, 5]),
+            aqm: aqm(&[1]),
+            adm: aqm(&[7]),
+        };
+        let t = table(&[(4, 1), (5, 1)]);
+        let f = filter_matrix(&assigned, &host, &t[..], &ApidMask::EMPTY);
+        assert_eq!(f.apm, apm(&[4, 5]));
+        assert_eq!(f.aqm, aqm(&[1]));
+        assert!(f.withheld.is_empty());
+        assert_eq!(filter_cdoms(&assigned, &host), aqm(&[7]));
+    }
+
+    #[test]
+    fn an_unusable_queue_withholds_its_adapter_only() {
+        let assigned = Matrix {
+            apm: apm(&[4, 5]),
+            aqm: aqm(&[1, 2]),
+            adm: ApqiMask::EMPTY,
+        };
+        let host = assigned;
+        let t = table(&[(4, 1), (4, 2), (5, 1)]);
+        let f = filter_matrix(&assigned, &host, &t[..], &apm(&[4, 5]));
+        assert_eq!(f.apm, apm(&[4]));
+        assert_eq!(f.aqm, aqm(&[1, 2]), "domains are never withheld for queues");
+        assert_eq!(f.withheld, apm(&[5]));
+
+        // Withheld only counts adapters the guest had.
+        let f = filter_matrix(&assigned, &host, &t[..], &apm(&[4]));
+        assert!(f.withheld.is_empty());
+    }
+
+    #[test]
+    fn no_domains_means_no_adapter_is_withheld() {
+        // 7.3 never cross-clears: adapters stay with an empty AQM.
+        let assigned = Matrix {
+            apm: apm(&[4]),
+            aqm: ApqiMask::EMPTY,
+            adm: ApqiMask::EMPTY,
+        };
+        let t = table(&[]);
+        let f = filter_matrix(&assigned, &assigned, &t[..], &ApidMask::EMPTY);
+        assert_eq!(f.apm, apm(&[4]));
+    }
+
+    #[test]
+    fn reset_plans_list_each_queue_once() {
+        let mut plan = ResetPlan::NONE;
+        assert!(plan.is_empty());
+        plan.add(QueueRect::new(apm(&[4]), aqm(&[1, 2])));
+        plan.add(QueueRect::new(apm(&[5]), ApqiMask::EMPTY));
+        plan.add(QueueRect::queue(apqn(6, 9)));
+        let q: Vec<Apqn> = plan.queues().collect();
+        assert_eq!(q, [apqn(4, 1), apqn(4, 2), apqn(6, 9)]);
+        assert!(plan.contains(apqn(6, 9)));
+        assert!(!plan.contains(apqn(5, 1)));
+    }
+
+    #[test]
+    fn a_full_plan_widens_rather_than_drops() {
+        let mut plan = ResetPlan::NONE;
+        for a in 0..4u8 {
+            plan.add(QueueRect::queue(apqn(a, a)));
+        }
+        for a in 0..4u8 {
+            assert!(plan.contains(apqn(a, a)));
+        }
+    }
+
+    #[test]
+    fn set_usable_reports_changes() {
+        let mut t = table(&[]);
+        assert!(set_usable(&mut t[..], apqn(3, 4), true));
+        assert!(!set_usable(&mut t[..], apqn(3, 4), true));
+        assert!(t[..].is_usable(apqn(3, 4)));
+        assert!(set_usable(&mut t[..], apqn(3, 4), false));
+        assert!(!t[..].is_usable(apqn(3, 4)));
+        // A short table has no rows to set or read beyond its end.
+        let mut short = [ApqiMask::EMPTY; 2];
+        assert!(!set_usable(&mut short, apqn(9, 1), true));
+        assert!(short[..].usable_domains(Apid::new(9)).is_empty());
+    }
+}
