@@ -17,4 +17,5 @@ pub mod ids;
 pub mod mask;
 pub mod mdev;
 pub mod parse;
+pub mod reset;
 pub mod validate;
