@@ -7,6 +7,8 @@
 #   make demo         build everything, boot the s390x test VM, show the driver
 #   make check        every test: host tests, lints, module builds, VM tests
 #   make hosttest     the matrix core's cargo tests (x86_64 and s390x)
+#   make bench        instruction counts of the matrix core (callgrind)
+#   make model-long   the model-based property tests with 1,000,000 sequences
 #   make lint         rustfmt, clippy (host crate and module), W=1
 #   make vmtest       the guest tests of qemu/tests/ in the test VM
 #   make harness-test the test VM harness's own tests (it must catch failures)
@@ -45,7 +47,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(REPO) ARCH=s390 CROSS_COMPILE=$(CROSS_COMPILE)
 CARGO_ENV = CARGO_TARGET_DIR=$(BUILD)/cargo
 CORE := $(REPO)/src/matrix
 
-.PHONY: all module testbed harness-modules deps kernel demo check hosttest \
+.PHONY: all module testbed harness-modules deps kernel demo check hosttest bench model-long \
 	hosttest-be lint fmt-check clippy-host module-lint vmtest harness-test \
 	run-guest clean kernel-drop
 
@@ -75,13 +77,23 @@ hosttest: deps
 	cd $(CORE) && $(CARGO_ENV) cargo test --quiet
 	@$(MAKE) --no-print-directory hosttest-be
 
-# The same tests on big-endian s390x under qemu-user.
+# The same tests on big-endian s390x under qemu-user (fewer random model
+# sequences: emulation is slow, and byte order is what this run is for).
 BE_RUST_VERSION ?= 1.95.0
 hosttest-be:
-	cd $(CORE) && $(CARGO_ENV) RUSTUP_TOOLCHAIN=$(BE_RUST_VERSION) \
+	cd $(CORE) && $(CARGO_ENV) RUSTUP_TOOLCHAIN=$(BE_RUST_VERSION) VFIO_AP_MODEL_CASES=300 \
 		CARGO_TARGET_S390X_UNKNOWN_LINUX_GNU_LINKER=s390x-linux-gnu-gcc \
 		CARGO_TARGET_S390X_UNKNOWN_LINUX_GNU_RUNNER="qemu-s390x -L /usr/s390x-linux-gnu" \
 		cargo test --quiet --target s390x-unknown-linux-gnu
+
+# The model-based property tests in long mode: 1,000,000 random sequences.
+model-long: deps
+	cd $(CORE) && $(CARGO_ENV) VFIO_AP_MODEL_CASES=1000000 cargo test --release --test model
+
+# Not part of check: instruction counts against the reference model, with
+# the targets of Documentation/benchmarks.md.
+bench: deps
+	$(REPO)/scripts/bench.sh
 
 lint: fmt-check clippy-host module-lint
 

@@ -342,10 +342,13 @@ impl MdevMatrix {
     }
 
     /// First phase of a host configuration change (`on_config_changed`): the
-    /// IDs in `removed` have left the host configuration (`env.host` is the
-    /// configuration without them) and those in `added` have joined it. The
-    /// guest loses the removed ones at once; their queue devices are gone, so
-    /// nothing is reset. The added ones wait for [`MdevMatrix::scan_complete`].
+    /// IDs in `removed` have left the host configuration and those in `added`
+    /// have joined it; `env.host` is the new configuration. The guest loses
+    /// the removed ones at once; their queue devices are gone, so nothing is
+    /// reset. The added ones wait for [`MdevMatrix::scan_complete`], when
+    /// the AP bus has probed their queues: this phase filters against the
+    /// configuration without them, as 7.3 does (its `info` still holds the
+    /// old configuration when it handles removals).
     pub fn host_config_changed<Q: QueueRows + ?Sized>(
         &mut self,
         removed: &Matrix,
@@ -353,16 +356,21 @@ impl MdevMatrix {
         env: &Env<'_, Q>,
     ) -> Update {
         self.pending = self.pending.and_not(removed);
-        let added = self.assigned.and(added);
+        // Only assigned IDs matter to this mdev (`apm_add` etc. in C).
+        let assigned_added = self.assigned.and(added);
         self.pending = Matrix {
-            apm: self.pending.apm.or(added.apm),
-            aqm: self.pending.aqm.or(added.aqm),
-            adm: self.pending.adm.or(added.adm),
+            apm: self.pending.apm.or(assigned_added.apm),
+            aqm: self.pending.aqm.or(assigned_added.aqm),
+            adm: self.pending.adm.or(assigned_added.adm),
         };
         if self.assigned.and(removed).is_empty() {
             return Update::NONE;
         }
-        let mut update = self.refilter(env);
+        let without_additions = env.host.and_not(&assigned_added);
+        let mut update = self.refilter(&Env {
+            host: &without_additions,
+            queues: env.queues,
+        });
         update.reset = ResetPlan::NONE;
         update
     }
