@@ -47,7 +47,8 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(REPO) ARCH=s390 CROSS_COMPILE=$(CROSS_COMPILE)
 CARGO_ENV = CARGO_TARGET_DIR=$(BUILD)/cargo
 CORE := $(REPO)/src/matrix
 
-.PHONY: all module testbed harness-modules deps kernel demo check hosttest bench model-long \
+.PHONY: all module testbed harness-modules sim-test-modules deps kernel demo check hosttest \
+	bench model-long \
 	hosttest-be lint fmt-check clippy-host module-lint vmtest harness-test \
 	run-guest clean kernel-drop
 
@@ -72,6 +73,13 @@ harness-modules: $(KERNEL_DEP)
 	@mkdir -p $(BUILD)/harness
 	+$(MAKE) -C $(KDIR) M=$(REPO)/qemu/harness-test ARCH=s390 \
 		CROSS_COMPILE=$(CROSS_COMPILE) MO=$(BUILD)/harness modules
+
+# The simulator's own test driver, for the qemu/tests/1*-sim-*.sh tests.
+sim-test-modules: testbed
+	@mkdir -p $(BUILD)/sim-test
+	+$(MAKE) -C $(KDIR) M=$(REPO)/qemu/sim-test ARCH=s390 \
+		CROSS_COMPILE=$(CROSS_COMPILE) MO=$(BUILD)/sim-test \
+		KBUILD_EXTRA_SYMBOLS=$(BUILD)/testbed/Module.symvers modules
 
 hosttest: deps
 	cd $(CORE) && $(CARGO_ENV) cargo test --quiet
@@ -120,7 +128,7 @@ module-lint: $(KERNEL_DEP)
 
 GUEST = $(REPO)/qemu/run-guest.sh
 
-vmtest: module testbed
+vmtest: module testbed sim-test-modules
 	$(REPO)/qemu/run-tests.sh $(REPO)/qemu/tests/*.sh
 
 harness-test: harness-modules testbed

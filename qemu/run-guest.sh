@@ -23,8 +23,8 @@
 # In the guest: busybox, the kernel's modules (without the in-tree vfio_ap),
 # ours under /lib/modules/$(uname -r)/updates, the production vfio_ap.ko at
 # /opt/vfio-ap/prod/vfio_ap.ko when it is built, the harness test modules at
-# /opt/vfio-ap/harness/, the helpers /lib/vfio-ap/lib.sh, and the script at
-# /test/<name>.
+# /opt/vfio-ap/harness/, the simulator's test driver at /opt/vfio-ap/sim-test/,
+# the helpers /lib/vfio-ap/lib.sh, and the script at /test/<name>.
 #
 # Exit status: the script's own status if it failed; 0 if it passed and the
 # kernel stayed clean; 100 if the kernel reported a problem; 124 if the VM did
@@ -97,6 +97,10 @@ fi
 if compgen -G "$REPO_ROOT/build/harness/*.ko" >/dev/null; then
 	mkdir -p "$root/opt/vfio-ap/harness"
 	cp "$REPO_ROOT"/build/harness/*.ko "$root/opt/vfio-ap/harness/"
+fi
+if compgen -G "$REPO_ROOT/build/sim-test/*.ko" >/dev/null; then
+	mkdir -p "$root/opt/vfio-ap/sim-test"
+	cp "$REPO_ROOT"/build/sim-test/*.ko "$root/opt/vfio-ap/sim-test/"
 fi
 for f in "${files[@]}"; do
 	src=${f%%:*} dst=${f#*:}
