@@ -1,35 +1,75 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The main job's guest script: show vfio_ap at work in the test VM.
+# The main job's guest script: vfio_ap at work in the test VM, on the
+# simulated AP machine (QEMU's TCG has no AP hardware): an administrator
+# creates an mdev, assigns adapters and domains, a guest starts, and queues
+# are hot unplugged and plugged as they leave and rejoin vfio_ap.
 . /lib/vfio-ap/lib.sh
 set -e
 
 step() { echo; echo "=== $* ==="; }
+show() { echo "\$ $*"; sh -c "$*"; }
 
-step "kernel"
-uname -a
-
-step "production vfio_ap.ko on this TCG machine, which has no AP instructions"
+step "the production vfio_ap.ko refuses this machine: no AP instructions"
+modprobe mdev
 if err=$(insmod /opt/vfio-ap/prod/vfio_ap.ko 2>&1); then
 	fail "the production module loaded without AP instructions"
 fi
 echo "$err"
 case "$err" in
-*"No such device"*) echo "(refused with -ENODEV, as the C driver does)" ;;
+*"No such device"*) echo "(-ENODEV, as the C driver)" ;;
 *) fail "unexpected error: $err" ;;
 esac
 
-step "modinfo vfio_ap (testbed flavour)"
-modinfo vfio_ap
+step "a simulated host: adapters 04 and 05, domains 0004, 0047, 0054"
+show modprobe vfio_ap_sim adapters=4,5 domains=4,0x47,0x54 control_domains=4
+show modprobe vfio_ap
+show ls /sys/bus/ap/devices /sys/bus/ap/drivers/vfio_ap
+show cat /sys/devices/vfio_ap/matrix/features
+T=/sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough
+show "cat $T/name $T/device_api $T/available_instances"
 
-step "modprobe vfio_ap, on the simulated AP machine vfio_ap_sim"
-modprobe vfio_ap
-lsmod
-dmesg | grep -E 'vfio_ap|Subtest: vfio_ap|vfio_ap_matrix' | tail -n 12
+step "create an mdev and assign adapters, domains and a control domain"
+U=e1a3b9c2-6d4f-4a8e-9b7c-2f1d0e3c4b5a
+M=/sys/devices/vfio_ap/matrix/$U
+show "echo $U > $T/create"
+show "echo 4 > $M/assign_adapter; echo 5 > $M/assign_adapter"
+show "echo 4 > $M/assign_domain; echo 0x47 > $M/assign_domain; echo 0x54 > $M/assign_domain"
+show "echo 4 > $M/assign_control_domain"
+show cat $M/matrix
+show cat $M/ap_config
+echo "(adapter 256 is beyond the maximum ID: -ENODEV)"
+show "echo 256 > $M/assign_adapter" || true
+show cat /sys/bus/ap/devices/04.0004/status
 
-step "rmmod vfio_ap"
-rmmod vfio_ap
-rmmod vfio_ap_sim
-dmesg | tail -n 2
+step "start a guest: it gets the filtered matrix (guest_matrix)"
+SIM=/sys/kernel/debug/vfio_ap_sim
+show "echo vm1 > $SIM/guests/new; echo $U > $SIM/guests/vm1/attach"
+show cat $M/guest_matrix
+show cat $SIM/guests/vm1/masks
+show cat /sys/bus/ap/devices/04.0004/status
+
+step "hot unplug: unbinding queue 04.0047 takes adapter 04 from the guest"
+show "echo 04.0047 > /sys/bus/ap/drivers/vfio_ap/unbind"
+show cat $M/guest_matrix
+show "grep '^04' $SIM/queue_stats"
+
+step "hot plug: binding it again gives adapter 04 back"
+show "echo 04.0047 > /sys/bus/ap/drivers/vfio_ap/bind"
+show cat $M/guest_matrix
+
+step "the host loses adapter 05, then gets it back"
+show "echo -5 > $SIM/adapters"
+show cat $M/guest_matrix
+show "echo +5 > $SIM/adapters"
+show cat $M/guest_matrix
+echo "every CRYCB the guest got:"
+show cat $SIM/guests/vm1/history
+
+step "stop the guest, remove the mdev, unload"
+show "echo $U > $SIM/guests/vm1/detach"
+show "echo 1 > $M/remove"
+show rmmod vfio_ap
+show rmmod vfio_ap_sim
 echo
 echo "demo: done"

@@ -62,3 +62,43 @@ kmemleak_baseline() {
 	echo scan >"$f"
 	echo clear >"$f"
 }
+
+# Writes VALUE to FILE; prints nothing on success, else the shell's error
+# (an strerror message such as "No such device"). Always returns 0.
+# write_err FILE VALUE
+write_err() {
+	(echo "$2" >"$1") 2>&1 | sed 's/.*write error: //'
+}
+
+# expect_write_ok FILE VALUE WHAT
+expect_write_ok() {
+	local err
+	err=$(write_err "$1" "$2")
+	[ -z "$err" ] || fail "$3: writing '$2' to $1 failed: $err"
+	pass "$3"
+}
+
+# expect_write_err FILE VALUE ERRTEXT WHAT
+expect_write_err() {
+	local err
+	err=$(write_err "$1" "$2")
+	[ "$err" = "$3" ] || fail "$4: writing '$2' to $1: expected '$3', got '${err:-success}'"
+	pass "$4 ($3)"
+}
+
+# The IDs set in a 64-hex-digit MSB-0 mask ("0x" prefix optional), in
+# ascending decimal, space separated: mask_ids 0x0c00... prints "4 5".
+mask_ids() {
+	# Pure shell (no subprocess per digit): forks are slow under TCG.
+	local hex=${1#0x} id=0 first digit bit out=
+	while [ -n "$hex" ]; do
+		first=${hex%"${hex#?}"}
+		hex=${hex#?}
+		digit=$((0x$first))
+		for bit in 8 4 2 1; do
+			[ $((digit & bit)) -ne 0 ] && out="$out $id"
+			id=$((id + 1))
+		done
+	done
+	echo ${out# }
+}

@@ -7,6 +7,8 @@
 . /lib/vfio-ap/lib.sh
 set -e
 
+# The production module links against mdev.ko, which modprobe would load.
+modprobe mdev
 expect_fail_with "No such device" "production vfio_ap.ko under TCG" \
 	insmod /opt/vfio-ap/prod/vfio_ap.ko
 module_loaded vfio_ap && fail "production vfio_ap stayed loaded"

@@ -5,10 +5,42 @@
  * wrapped here and nothing else is done.
  */
 #include <asm/ap.h>
+#include <asm/facility.h>
+#include <linux/module.h>
+
+#include "ap_bus.h"
 
 #include "glue.h"
 
 bool vfio_ap_hw_instructions_available(void)
 {
 	return ap_instructions_available();
+}
+
+int vfio_ap_hw_qci(struct ap_config_info *info)
+{
+	/* Without QCI (facility 12) the host configuration stays empty. */
+	if (!test_facility(12))
+		return -EOPNOTSUPP;
+	return ap_qci(info);
+}
+
+u8 vfio_ap_hw_tapq(u16 qid)
+{
+	return ap_tapq(qid, NULL).response_code;
+}
+
+u8 vfio_ap_hw_zapq(u16 qid)
+{
+	return ap_zapq(qid, 0).response_code;
+}
+
+int vfio_ap_hw_driver_register(struct ap_driver *drv)
+{
+	return ap_driver_register(drv, THIS_MODULE, "vfio_ap");
+}
+
+void vfio_ap_hw_driver_unregister(struct ap_driver *drv)
+{
+	ap_driver_unregister(drv);
 }

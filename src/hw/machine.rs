@@ -1,10 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The real AP machine, reached through the C shims of `src/c/ap_hw.c`.
+//! The real AP machine and AP bus, reached through the C shims of
+//! `src/c/ap_hw.c`.
+
+use kernel::ffi::{c_int, c_void};
+
+use super::QciBuffer;
+use crate::matrix::ap_matrix::{HostConfig, QCI_INFO_SIZE};
+use crate::matrix::ids::Apqn;
 
 mod ffi {
+    use kernel::ffi::{c_int, c_void};
+
     extern "C" {
         pub(super) fn vfio_ap_hw_instructions_available() -> bool;
+        pub(super) fn vfio_ap_hw_qci(info: *mut u8) -> c_int;
+        pub(super) fn vfio_ap_hw_tapq(qid: u16) -> u8;
+        pub(super) fn vfio_ap_hw_zapq(qid: u16) -> u8;
+        pub(super) fn vfio_ap_hw_driver_register(drv: *mut c_void) -> c_int;
+        pub(super) fn vfio_ap_hw_driver_unregister(drv: *mut c_void);
     }
 }
 
@@ -14,4 +28,91 @@ pub(crate) fn instructions_available() -> bool {
     // queue 00.0000, whose program check, if any, an exception-table fixup
     // turns into `false`; it may be called from any sleepable context.
     unsafe { ffi::vfio_ap_hw_instructions_available() }
+}
+
+/// The host's AP configuration from PQAP(QCI), or `None` without QCI.
+pub(crate) fn qci() -> Option<HostConfig> {
+    let mut info = QciBuffer([0; QCI_INFO_SIZE]);
+    // SAFETY: `info` is a writable, 8-byte aligned buffer of the size of
+    // `struct ap_config_info`, which is all QCI writes.
+    let rc: c_int = unsafe { ffi::vfio_ap_hw_qci(info.0.as_mut_ptr()) };
+    (rc == 0).then(|| HostConfig::from_qci(&info.0))
+}
+
+/// PQAP(TAPQ) of `apqn`: its response code.
+pub(crate) fn tapq(apqn: Apqn) -> u8 {
+    // SAFETY: TAPQ takes only a queue number and changes no memory.
+    unsafe { ffi::vfio_ap_hw_tapq(apqn.raw()) }
+}
+
+/// PQAP(ZAPQ) of `apqn`, without the F bit: its response code.
+pub(crate) fn zapq(apqn: Apqn) -> u8 {
+    // SAFETY: ZAPQ takes only a queue number and changes no memory.
+    unsafe { ffi::vfio_ap_hw_zapq(apqn.raw()) }
+}
+
+/// Registers `drv` (a `struct ap_driver`) with the AP bus.
+///
+/// # Safety
+///
+/// `drv` must point to a `struct ap_driver` that stays valid and is not
+/// registered until [`unregister_driver`].
+pub(crate) unsafe fn register_driver(drv: *mut c_void) -> c_int {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ffi::vfio_ap_hw_driver_register(drv) }
+}
+
+/// Unregisters a driver registered with [`register_driver`].
+///
+/// # Safety
+///
+/// `drv` must be registered.
+pub(crate) unsafe fn unregister_driver(drv: *mut c_void) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ffi::vfio_ap_hw_driver_unregister(drv) }
+}
+
+/// A KVM guest. The production module attaches guests when QEMU opens the
+/// vfio device, which arrives with the VFIO/KVM half of the driver; until
+/// then no guest can exist, which the uninhabited type says.
+pub(crate) enum Guest {}
+
+impl Guest {
+    /// Whether `self` and `other` are the same guest.
+    #[allow(dead_code)]
+    pub(crate) fn same(&self, _other: &Guest) -> bool {
+        match *self {}
+    }
+
+    /// Takes `kvm->lock`.
+    pub(crate) fn lock(&self) -> GuestLock<'_> {
+        match *self {}
+    }
+}
+
+/// `kvm->lock`, held.
+pub(crate) struct GuestLock<'a> {
+    guest: &'a Guest,
+}
+
+impl GuestLock<'_> {
+    /// `kvm_arch_crypto_set_masks`.
+    pub(crate) fn set_masks(&self, _shadow: &crate::matrix::ap_matrix::Matrix) {
+        match *self.guest {}
+    }
+
+    /// `kvm_arch_crypto_clear_masks`.
+    pub(crate) fn clear_masks(&self) {
+        match *self.guest {}
+    }
+}
+
+/// Guests attach through VFIO in production; nothing to register here.
+pub(crate) struct GuestHooks;
+
+impl GuestHooks {
+    /// Nothing to register.
+    pub(crate) fn register() -> kernel::error::Result<Self> {
+        Ok(Self)
+    }
 }

@@ -16,4 +16,11 @@ mod backend;
 #[path = "sim.rs"]
 mod backend;
 
-pub(crate) use backend::instructions_available;
+pub(crate) use backend::{
+    instructions_available, qci, register_driver, tapq, unregister_driver, zapq, Guest, GuestHooks,
+    GuestLock,
+};
+
+/// A buffer for QCI's `struct ap_config_info`, which is `__aligned(8)`.
+#[repr(C, align(8))]
+struct QciBuffer([u8; crate::matrix::ap_matrix::QCI_INFO_SIZE]);

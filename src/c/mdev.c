@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mdev side of vfio_ap: the mdev driver "vfio_ap_mdev", the parent with
+ * its one type "passthrough" on the matrix device, the vfio device every mdev
+ * is, and the mdev's sysfs files. All of it is static tables and the
+ * container struct vfio_alloc_device() needs; what the files say and do is
+ * decided in Rust (vfio_ap_rs_*).
+ */
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/mdev.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+#include <linux/vfio.h>
+
+#include "glue.h"
+
+/* 256 adapters x 256 domains, the most queues there can be to pass through. */
+#define VFIO_AP_MAX_INSTANCES (256 * 256)
+
+/* A vfio device as vfio_alloc_device() wants it, with the Rust mdev state. */
+struct vfio_ap_glue_mdev {
+	struct vfio_device vdev;
+	void *rust;
+};
+
+static void *mdev_state(struct device *dev)
+{
+	struct vfio_ap_glue_mdev *m = dev_get_drvdata(dev);
+
+	return m->rust;
+}
+
+static ssize_t mdev_attr_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return vfio_ap_rs_mdev_show(mdev_state(dev), attr->attr.name, buf);
+}
+
+static ssize_t mdev_attr_store(struct device *dev,
+			       struct device_attribute *attr, const char *buf,
+			       size_t count)
+{
+	return vfio_ap_rs_mdev_store(mdev_state(dev), attr->attr.name, buf,
+				     count);
+}
+
+#define VFIO_AP_ATTR_WO(_name) \
+	struct device_attribute dev_attr_##_name = \
+		__ATTR(_name, 0200, NULL, mdev_attr_store)
+#define VFIO_AP_ATTR_RO(_name) \
+	struct device_attribute dev_attr_##_name = \
+		__ATTR(_name, 0444, mdev_attr_show, NULL)
+
+static VFIO_AP_ATTR_WO(assign_adapter);
+static VFIO_AP_ATTR_WO(unassign_adapter);
+static VFIO_AP_ATTR_WO(assign_domain);
+static VFIO_AP_ATTR_WO(unassign_domain);
+static VFIO_AP_ATTR_WO(assign_control_domain);
+static VFIO_AP_ATTR_WO(unassign_control_domain);
+static VFIO_AP_ATTR_RO(control_domains);
+static VFIO_AP_ATTR_RO(matrix);
+static VFIO_AP_ATTR_RO(guest_matrix);
+static struct device_attribute dev_attr_ap_config =
+	__ATTR(ap_config, 0644, mdev_attr_show, mdev_attr_store);
+
+static struct attribute *vfio_ap_mdev_attrs[] = {
+	&dev_attr_assign_adapter.attr,
+	&dev_attr_unassign_adapter.attr,
+	&dev_attr_assign_domain.attr,
+	&dev_attr_unassign_domain.attr,
+	&dev_attr_assign_control_domain.attr,
+	&dev_attr_unassign_control_domain.attr,
+	&dev_attr_ap_config.attr,
+	&dev_attr_control_domains.attr,
+	&dev_attr_matrix.attr,
+	&dev_attr_guest_matrix.attr,
+	NULL,
+};
+
+static const struct attribute_group vfio_ap_mdev_attr_group = {
+	.attrs = vfio_ap_mdev_attrs,
+};
+
+static const struct attribute_group *vfio_ap_mdev_attr_groups[] = {
+	&vfio_ap_mdev_attr_group,
+	NULL,
+};
+
+static int vfio_ap_glue_open_device(struct vfio_device *vdev)
+{
+	/* A guest needs a KVM; none is associated with this device. */
+	return -EINVAL;
+}
+
+static const struct vfio_device_ops vfio_ap_glue_dev_ops = {
+	.open_device = vfio_ap_glue_open_device,
+	.bind_iommufd = vfio_iommufd_emulated_bind,
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+};
+
+static int vfio_ap_glue_mdev_probe(struct mdev_device *mdev)
+{
+	struct vfio_ap_glue_mdev *m;
+	int ret;
+
+	m = vfio_alloc_device(vfio_ap_glue_mdev, vdev, &mdev->dev,
+			      &vfio_ap_glue_dev_ops);
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+
+	m->rust = vfio_ap_rs_mdev_create(&mdev->dev, &mdev->uuid);
+	if (IS_ERR(m->rust)) {
+		ret = PTR_ERR(m->rust);
+		goto err_put;
+	}
+	dev_set_drvdata(&mdev->dev, m);
+
+	ret = vfio_register_emulated_iommu_dev(&m->vdev);
+	if (ret)
+		goto err_destroy;
+	return 0;
+
+err_destroy:
+	dev_set_drvdata(&mdev->dev, NULL);
+	vfio_ap_rs_mdev_destroy(m->rust);
+err_put:
+	vfio_put_device(&m->vdev);
+	return ret;
+}
+
+static void vfio_ap_glue_mdev_remove(struct mdev_device *mdev)
+{
+	struct vfio_ap_glue_mdev *m = dev_get_drvdata(&mdev->dev);
+
+	/* Blocks until userspace has closed the device. */
+	vfio_unregister_group_dev(&m->vdev);
+	dev_set_drvdata(&mdev->dev, NULL);
+	vfio_ap_rs_mdev_destroy(m->rust);
+	vfio_put_device(&m->vdev);
+}
+
+static struct mdev_driver vfio_ap_matrix_driver = {
+	.device_api = VFIO_DEVICE_API_AP_STRING,
+	.max_instances = VFIO_AP_MAX_INSTANCES,
+	.driver = {
+		.name = "vfio_ap_mdev",
+		.owner = THIS_MODULE,
+		.mod_name = KBUILD_MODNAME,
+		.dev_groups = vfio_ap_mdev_attr_groups,
+	},
+	.probe = vfio_ap_glue_mdev_probe,
+	.remove = vfio_ap_glue_mdev_remove,
+};
+
+static struct mdev_type vfio_ap_passthrough_type = {
+	.sysfs_name = "passthrough",
+	.pretty_name = "VFIO AP Passthrough Device",
+};
+
+static struct mdev_type *vfio_ap_mdev_types[] = {
+	&vfio_ap_passthrough_type,
+};
+
+static struct mdev_parent vfio_ap_mdev_parent;
+
+int vfio_ap_glue_mdev_register(struct device *matrix)
+{
+	int ret;
+
+	ret = mdev_register_driver(&vfio_ap_matrix_driver);
+	if (ret)
+		return ret;
+
+	ret = mdev_register_parent(&vfio_ap_mdev_parent, matrix,
+				   &vfio_ap_matrix_driver, vfio_ap_mdev_types,
+				   ARRAY_SIZE(vfio_ap_mdev_types));
+	if (ret)
+		mdev_unregister_driver(&vfio_ap_matrix_driver);
+	return ret;
+}
+
+void vfio_ap_glue_mdev_unregister(void)
+{
+	/* Removes every mdev first, through vfio_ap_glue_mdev_remove(). */
+	mdev_unregister_parent(&vfio_ap_mdev_parent);
+	mdev_unregister_driver(&vfio_ap_matrix_driver);
+}
