@@ -31,6 +31,7 @@ use super::errno::{Error, Result};
 use super::filter::{adapter_passes, filter_cdoms, filter_matrix, QueueRect, QueueRows, ResetPlan};
 use super::format::QueueStatus;
 use super::ids::{Apid, Apqi, Apqn};
+use super::mask::{Mask, MaskId};
 use super::validate::id_in_range;
 
 /// What the caller must do after an event, in this order: commit the shadow
@@ -145,15 +146,7 @@ impl MdevMatrix {
         env: &Env<'_, Q>,
         validate: impl FnOnce(&Matrix) -> Result,
     ) -> Result<Update> {
-        let apid: Apid = id_in_range(raw, self.maxima.apid)?;
-        if self.assigned.apm.contains(apid) {
-            return Ok(Update::NONE);
-        }
-        let mut candidate = self.assigned;
-        candidate.apm.insert(apid);
-        validate(&candidate)?;
-        self.assigned = candidate;
-        Ok(self.refilter(env))
+        self.assign(raw, self.maxima.apid, |m| &mut m.apm, env, validate)
     }
 
     /// Assigns usage domain `raw` (`assign_domain`); as
@@ -164,12 +157,24 @@ impl MdevMatrix {
         env: &Env<'_, Q>,
         validate: impl FnOnce(&Matrix) -> Result,
     ) -> Result<Update> {
-        let apqi: Apqi = id_in_range(raw, self.maxima.apqi)?;
-        if self.assigned.aqm.contains(apqi) {
+        self.assign(raw, self.maxima.apqi, |m| &mut m.aqm, env, validate)
+    }
+
+    /// Adds ID `raw` (at most `max`) to the mask `mask` selects, if the
+    /// resulting matrix passes `validate`.
+    fn assign<I: MaskId, Q: QueueRows + ?Sized>(
+        &mut self,
+        raw: u64,
+        max: I,
+        mask: fn(&mut Matrix) -> &mut Mask<I>,
+        env: &Env<'_, Q>,
+        validate: impl FnOnce(&Matrix) -> Result,
+    ) -> Result<Update> {
+        let id = id_in_range(raw, max)?;
+        let mut candidate = self.assigned;
+        if !mask(&mut candidate).insert(id) {
             return Ok(Update::NONE);
         }
-        let mut candidate = self.assigned;
-        candidate.aqm.insert(apqi);
         validate(&candidate)?;
         self.assigned = candidate;
         Ok(self.refilter(env))
@@ -223,11 +228,7 @@ impl MdevMatrix {
         raw: u64,
         env: &Env<'_, Q>,
     ) -> Result<Update> {
-        let domain: Apqi = id_in_range(raw, self.maxima.adm)?;
-        if !self.assigned.adm.insert(domain) {
-            return Ok(Update::NONE);
-        }
-        Ok(self.refilter(env))
+        self.set_control_domain(raw, true, env)
     }
 
     /// Unassigns control domain `raw` (`unassign_control_domain`).
@@ -236,8 +237,22 @@ impl MdevMatrix {
         raw: u64,
         env: &Env<'_, Q>,
     ) -> Result<Update> {
+        self.set_control_domain(raw, false, env)
+    }
+
+    fn set_control_domain<Q: QueueRows + ?Sized>(
+        &mut self,
+        raw: u64,
+        assigned: bool,
+        env: &Env<'_, Q>,
+    ) -> Result<Update> {
         let domain: Apqi = id_in_range(raw, self.maxima.adm)?;
-        if !self.assigned.adm.remove(domain) {
+        let changed = if assigned {
+            self.assigned.adm.insert(domain)
+        } else {
+            self.assigned.adm.remove(domain)
+        };
+        if !changed {
             return Ok(Update::NONE);
         }
         Ok(self.refilter(env))

@@ -37,17 +37,21 @@ impl Drop for Published {
     }
 }
 
-/// The driver state, for a callback.
+/// The driver state, for a callback: a reference of its own, so nothing a
+/// callback holds can outlive the state.
 ///
 /// Returns `None` only outside the module's registered lifetime, which no
 /// callback sees: the registrations are made after the state is published
 /// and torn down before it is withdrawn.
-pub(crate) fn driver() -> Option<ArcBorrow<'static, DriverState>> {
+pub(crate) fn driver() -> Option<Arc<DriverState>> {
     let ptr = STATE.load(Ordering::Acquire);
     if ptr.is_null() {
         return None;
     }
-    // SAFETY: a published pointer stays valid until `Published` is dropped,
-    // which happens only after every callback that could read it has ended.
-    Some(unsafe { ArcBorrow::from_raw(ptr) })
+    // SAFETY: a published pointer came from `Arc::into_raw` and the `Arc` it
+    // stands for lives until `Published` is dropped, which happens only after
+    // every callback that could read it has ended; the borrow lasts only
+    // while it is turned into a reference of our own.
+    let borrow: ArcBorrow<'_, DriverState> = unsafe { ArcBorrow::from_raw(ptr) };
+    Some(borrow.into())
 }
