@@ -44,3 +44,12 @@ void vfio_ap_hw_driver_unregister(struct ap_driver *drv)
 {
 	ap_driver_unregister(drv);
 }
+
+u8 vfio_ap_hw_tapq_type(u16 qid, u8 *type)
+{
+	struct ap_tapq_hwinfo info = { .value = 0 };
+	struct ap_queue_status status = ap_test_queue(qid, 1, &info);
+
+	*type = info.at;
+	return status.response_code;
+}

@@ -24,6 +24,8 @@ struct ap_config_info;
 int vfio_ap_hw_qci(struct ap_config_info *info);
 u8 vfio_ap_hw_tapq(u16 qid);
 u8 vfio_ap_hw_zapq(u16 qid);
+/* TAPQ with the T bit: the response code, and the adapter type in *type. */
+u8 vfio_ap_hw_tapq_type(u16 qid, u8 *type);
 struct ap_driver;
 int vfio_ap_hw_driver_register(struct ap_driver *drv);
 void vfio_ap_hw_driver_unregister(struct ap_driver *drv);

@@ -10,7 +10,7 @@ use super::state::{DriverState, Guests};
 use super::update::{carry_out, reset_queue};
 use crate::hw::GuestLock;
 use crate::matrix::ap_matrix::{HostConfig, Matrix};
-use crate::matrix::filter::{set_usable, QueueRect};
+use crate::matrix::filter::{set_usable, supported_adapters, QueueRect};
 use crate::matrix::format::{self, QueueStatus, SysfsBuf};
 use crate::matrix::ids::Apqn;
 use crate::matrix::mask::{ApidMask, ApqiMask};
@@ -152,7 +152,11 @@ pub(crate) fn config_changed(new: &HostConfig, old: &HostConfig) {
     let Some(state) = driver() else { return };
     let guests = state.guests.lock();
     let removed = old.matrix.and_not(&new.matrix);
-    let added = new.matrix.and_not(&old.matrix);
+    let mut added = new.matrix.and_not(&old.matrix);
+    // Adapters of types vfio_ap does not support never become pending.
+    if !state.mdevs.lock().list.is_empty() {
+        added.apm = supported_adapters(&added.apm, &added.aqm, crate::hw::tapq_type);
+    }
     // Out of memory leaves the mdevs unfiltered until the next event; the
     // host configuration itself is always updated.
     let ids = mdev_ids(&state).unwrap_or_default();

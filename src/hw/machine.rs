@@ -17,6 +17,7 @@ mod ffi {
         pub(super) fn vfio_ap_hw_qci(info: *mut u8) -> c_int;
         pub(super) fn vfio_ap_hw_tapq(qid: u16) -> u8;
         pub(super) fn vfio_ap_hw_zapq(qid: u16) -> u8;
+        pub(super) fn vfio_ap_hw_tapq_type(qid: u16, adapter_type: *mut u8) -> u8;
         pub(super) fn vfio_ap_hw_driver_register(drv: *mut c_void) -> c_int;
         pub(super) fn vfio_ap_hw_driver_unregister(drv: *mut c_void);
     }
@@ -43,6 +44,15 @@ pub(crate) fn qci() -> Option<HostConfig> {
 pub(crate) fn tapq(apqn: Apqn) -> u8 {
     // SAFETY: TAPQ takes only a queue number and changes no memory.
     unsafe { ffi::vfio_ap_hw_tapq(apqn.raw()) }
+}
+
+/// PQAP(TAPQ) of `apqn` with the T bit: its response code and its
+/// adapter's type.
+pub(crate) fn tapq_type(apqn: Apqn) -> (u8, u8) {
+    let mut adapter_type = 0u8;
+    // SAFETY: the shim writes one byte to `adapter_type`, a local.
+    let code = unsafe { ffi::vfio_ap_hw_tapq_type(apqn.raw(), &mut adapter_type) };
+    (code, adapter_type)
 }
 
 /// PQAP(ZAPQ) of `apqn`, without the F bit: its response code.

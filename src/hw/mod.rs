@@ -17,8 +17,8 @@ mod backend;
 mod backend;
 
 pub(crate) use backend::{
-    instructions_available, qci, register_driver, tapq, unregister_driver, zapq, Guest, GuestHooks,
-    GuestLock,
+    instructions_available, qci, register_driver, tapq, tapq_type, unregister_driver, zapq, Guest,
+    GuestHooks, GuestLock,
 };
 
 /// A buffer for QCI's `struct ap_config_info`, which is `__aligned(8)`.

@@ -55,6 +55,16 @@ pub(crate) fn tapq(apqn: Apqn) -> u8 {
     response_code(unsafe { ffi::vfio_ap_sim_tapq(apqn.raw(), false, core::ptr::null_mut()) })
 }
 
+/// Simulated TAPQ of `apqn` with the T bit: its response code and its
+/// adapter's type (`struct ap_tapq_hwinfo`'s `at`, bits 32-39 from the MSB).
+pub(crate) fn tapq_type(apqn: Apqn) -> (u8, u8) {
+    let mut hwinfo = 0u64;
+    // SAFETY: the simulator writes the 8-byte hardware information to
+    // `hwinfo`, a local.
+    let status = unsafe { ffi::vfio_ap_sim_tapq(apqn.raw(), true, &mut hwinfo) };
+    (response_code(status), hwinfo.to_be_bytes()[4])
+}
+
 /// Simulated ZAPQ of `apqn`: its response code.
 pub(crate) fn zapq(apqn: Apqn) -> u8 {
     // SAFETY: takes only a queue number.

@@ -105,6 +105,39 @@ pub fn filter_cdoms(assigned: &Matrix, host: &Matrix) -> ApqiMask {
     assigned.adm.and(host.adm)
 }
 
+/// The smallest adapter type vfio_ap supports (`AP_DEVICE_TYPE_CEX4`).
+pub const MIN_ADAPTER_TYPE: u8 = 10;
+
+/// `vfio_ap_filter_apid_by_qtype()`: the adapters of `apm` that vfio_ap
+/// supports, judged by TAPQ with the T bit on each of their queues in `aqm`.
+/// `tapq` returns a queue's response code and adapter type. An adapter is
+/// dropped if a queue reports a type older than CEX4, or a response code
+/// for which the architecture does not fill in the type. (The C driver goes
+/// on asking the other queues of a dropped adapter, upstream quirk 6; one
+/// answer suffices.)
+pub fn supported_adapters(
+    apm: &ApidMask,
+    aqm: &ApqiMask,
+    mut tapq: impl FnMut(Apqn) -> (u8, u8),
+) -> ApidMask {
+    use super::reset::rc;
+    let mut supported = *apm;
+    for apid in apm {
+        for apqi in aqm {
+            let (code, adapter_type) = tapq(Apqn::new(apid, apqi));
+            let known = matches!(
+                code,
+                rc::NORMAL | rc::RESET_IN_PROGRESS | rc::DECONFIGURED | rc::CHECKSTOPPED | rc::BUSY
+            );
+            if !known || adapter_type < MIN_ADAPTER_TYPE {
+                supported.remove(apid);
+                break;
+            }
+        }
+    }
+    supported
+}
+
 /// A rectangle of queues: every adapter of `apm` with every domain of `aqm`.
 #[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
 pub struct QueueRect {
@@ -282,6 +315,24 @@ mod tests {
         let t = table(&[]);
         let f = filter_matrix(&assigned, &assigned, &t[..], &ApidMask::EMPTY);
         assert_eq!(f.apm, apm(&[4]));
+    }
+
+    #[test]
+    fn adapters_of_unknown_or_old_types_are_not_supported() {
+        let tapq = |q: Apqn| match q.apid().get() {
+            4 => (0x00, 13),                                          // CEX7
+            5 => (0x00, 9),                                           // older than CEX4
+            6 => (0x01, 0),                                           // not available: unknown type
+            7 => (0x03, 11),                                          // deconfigured, type known
+            _ => (if q.apqi().get() == 2 { 0x08 } else { 0x00 }, 12), // one bad answer
+        };
+        let got = supported_adapters(&apm(&[4, 5, 6, 7, 8]), &aqm(&[1, 2]), tapq);
+        assert_eq!(got, apm(&[4, 7]));
+        // Without domains no queue is asked and every adapter stays.
+        assert_eq!(
+            supported_adapters(&apm(&[5]), &ApqiMask::EMPTY, tapq),
+            apm(&[5])
+        );
     }
 
     #[test]
