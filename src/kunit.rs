@@ -7,6 +7,7 @@
 #[kernel::macros::kunit_tests(vfio_ap_matrix)]
 mod tests {
     use crate::matrix::ap_matrix::{HostConfig, Matrix, QCI_INFO_SIZE};
+    use crate::matrix::cases;
     use crate::matrix::errno::Error;
     use crate::matrix::filter::set_usable;
     use crate::matrix::format::{ap_config_show, matrix_show, SysfsBuf};
@@ -64,6 +65,14 @@ mod tests {
         assert!(host.matrix.apm.contains(Apid::new(4)));
         assert!(host.matrix.aqm.contains(Apqi::new(71)));
         assert_eq!(host.to_qci(), info);
+    }
+
+    /// The parsers' whole tables, the same data the host tests check.
+    #[test]
+    fn parser_tables() {
+        assert_eq!(cases::check_kstrtoul(), Ok(()));
+        assert_eq!(cases::check_hex2bitmap(), Ok(()));
+        assert_eq!(cases::check_ap_config(), Ok(()));
     }
 
     #[test]

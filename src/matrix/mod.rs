@@ -10,6 +10,8 @@
 #![forbid(unsafe_code)]
 
 pub mod ap_matrix;
+#[cfg(any(test, CONFIG_KUNIT))]
+pub mod cases;
 pub mod errno;
 pub mod filter;
 pub mod format;

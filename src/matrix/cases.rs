@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The parsers' table tests as data, shared by the host tests (`cargo test`)
+//! and the KUnit suite that runs inside the s390x guest kernel, so the same
+//! cases are checked on both byte orders and in the real kernel.
+
+#![forbid(unsafe_code)]
+
+use super::errno::Error;
+use super::ids::Apid;
+use super::mask::ApidMask;
+use super::parse::{hex2bitmap, kstrtoul, parse_ap_config};
+
+/// A case that failed: the table and the input.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The table's name.
+    pub table: &'static str,
+    /// The input that gave the wrong answer.
+    pub input: &'static [u8],
+}
+
+/// Inputs `kstrtoul` accepts, with their values.
+pub const KSTRTOUL_OK: &[(&[u8], u64)] = &[
+    (b"0", 0),
+    (b"0\n", 0),
+    (b"00", 0),
+    (b"+0", 0),
+    (b"7", 7),
+    (b"10", 10),
+    (b"+5", 5),
+    (b"255\n", 255),
+    (b"256", 256),
+    // A leading 0 means octal.
+    (b"010", 8),
+    (b"0777", 511),
+    (b"0x10", 16),
+    (b"0X10", 16),
+    (b"0x1f", 31),
+    (b"0x1F\n", 31),
+    (b"+0x1f\n", 31),
+    // Leading zeros never overflow.
+    (b"0x0000000000000000000000001", 1),
+    (b"00000000000000000000000000000000001", 1),
+    (b"18446744073709551615", u64::MAX),
+    (b"18446744073709551615\n", u64::MAX),
+    (b"0xffffffffffffffff", u64::MAX),
+    (b"0XFFFFFFFFFFFFFFFF", u64::MAX),
+    (b"01777777777777777777777", u64::MAX),
+    // The C string ends at the first NUL.
+    (b"5\0junk", 5),
+    (b"5\n\0junk", 5),
+];
+
+/// Inputs `kstrtoul` rejects with `-EINVAL`.
+pub const KSTRTOUL_INVAL: &[&[u8]] = &[
+    b"", b"\n", b"\0", b"\x005", b"+", b"+\n", b"++1", b"-1", b"-0", b"+-1", b" 1", b"1 ", b"\t1",
+    b"1\n\n", b"1\n ", b"1\r\n", b"\n1",
+    // "0x" without a hex digit is an octal 0 followed by junk.
+    b"0x", b"0X", b"0x\n", b"0xg", b"0x 1", b"0x+1", b"0x0x1", b"x1", b"08", b"09", b"0b1", b"1e3",
+    b"a", b"1a", b"0x1g", b"1,2", b"1.0", b"\xff",
+];
+
+/// Inputs `kstrtoul` rejects with `-ERANGE`.
+pub const KSTRTOUL_RANGE: &[&[u8]] = &[
+    b"18446744073709551616",
+    b"18446744073709551616\n",
+    b"+18446744073709551616",
+    b"99999999999999999999",
+    b"0x10000000000000000",
+    b"02000000000000000000000",
+    // Overflow is reported before the junk after the digits.
+    b"18446744073709551616junk",
+    b"0x1ffffffffffffffffg",
+];
+
+/// Inputs `ap_hex2bitmap` accepts, with the IDs they set.
+pub const HEX2BITMAP_OK: &[(&[u8], &[u8])] = &[
+    // No digits at all is the empty mask.
+    (b"", &[]),
+    (b"\n", &[]),
+    (b"0x", &[]),
+    (b"x", &[]),
+    (b"0x\n", &[]),
+    (b"x\n", &[]),
+    (b"0", &[]),
+    (b"00", &[]),
+    // The first digit holds IDs 0-3, MSB first; the rest is padding.
+    (b"8", &[0]),
+    (b"x8", &[0]),
+    (b"0x8", &[0]),
+    (b"0x8\n", &[0]),
+    (b"1", &[3]),
+    (b"0x1", &[3]),
+    (b"0xa5", &[0, 2, 5, 7]),
+    (b"0xA5", &[0, 2, 5, 7]),
+    (b"06", &[5, 6]),
+    (b"0001", &[15]),
+    (b"0x00000000000000008", &[64]),
+    (b"0x8\0junk", &[0]),
+];
+
+/// Inputs `ap_hex2bitmap` rejects.
+pub const HEX2BITMAP_INVAL: &[&[u8]] = &[
+    // "0X" is no prefix: the 0 is a digit and the X is junk.
+    b"0X1", b"0X", b"0xx", b"0xx1", b"xx", b"x0x1", b"00x1", b"8\n\n", b"\n8", b"8 ", b" 8", b"+8",
+    b"-8", b"g", b"0xg", b"8,", b"0x8\r\n",
+];
+
+/// `ap_config` writes that parse, with the IDs of the three masks.
+pub const AP_CONFIG_OK: &[(&[u8], [&[u8]; 3])] = &[
+    (b"8,8,8", [&[0], &[0], &[0]]),
+    (b"8,4,2\n", [&[0], &[1], &[2]]),
+    (b"8\n4\n2", [&[0], &[1], &[2]]),
+    (b"x8,0x4,02", [&[0], &[1], &[6]]),
+    // Empty tokens are empty masks.
+    (b",,", [NONE, NONE, NONE]),
+    (b"\n\n", [NONE, NONE, NONE]),
+    (b"8,,8", [&[0], NONE, &[0]]),
+    // `echo 8,4 > ap_config`: the newline ends an empty third token.
+    (b"8,4\n", [&[0], &[1], NONE]),
+    // Whatever follows the third token is ignored.
+    (b"8,8,8,junk", [&[0], &[0], &[0]]),
+    (b"8,8,8\njunk", [&[0], &[0], &[0]]),
+    (b"8,8,8,0X", [&[0], &[0], &[0]]),
+    (b"8,8,8\0,", [&[0], &[0], &[0]]),
+];
+
+/// `ap_config` writes rejected with `-EINVAL`.
+pub const AP_CONFIG_INVAL: &[&[u8]] = &[
+    b"", b"\n", b",", b"8,8", b"8\n8", b"8,8\0,8", b"0X8,8,8", b"8,8,g", b"8 ,8,8", b"8,8,8 ",
+    b" 8,8,8", b"+8,8,8", b"8;8;8",
+];
+
+const NONE: &[u8] = &[];
+
+fn ids(list: &[u8]) -> ApidMask {
+    list.iter().map(|n| Apid::new(*n)).collect()
+}
+
+fn check<T>(
+    table: &'static str,
+    cases: &'static [T],
+    input: fn(&T) -> &'static [u8],
+    ok: impl Fn(&T) -> bool,
+) -> Result<(), Failure> {
+    match cases.iter().find(|case| !ok(case)) {
+        Some(case) => Err(Failure {
+            table,
+            input: input(case),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks every `kstrtoul` table.
+pub fn check_kstrtoul() -> Result<(), Failure> {
+    check(
+        "KSTRTOUL_OK",
+        KSTRTOUL_OK,
+        |c| c.0,
+        |c| kstrtoul(c.0) == Ok(c.1),
+    )?;
+    check(
+        "KSTRTOUL_INVAL",
+        KSTRTOUL_INVAL,
+        |c| c,
+        |c| kstrtoul(c) == Err(Error::Inval),
+    )?;
+    check(
+        "KSTRTOUL_RANGE",
+        KSTRTOUL_RANGE,
+        |c| c,
+        |c| kstrtoul(c) == Err(Error::Range),
+    )
+}
+
+/// Checks every `ap_hex2bitmap` table.
+pub fn check_hex2bitmap() -> Result<(), Failure> {
+    check(
+        "HEX2BITMAP_OK",
+        HEX2BITMAP_OK,
+        |c| c.0,
+        |c| hex2bitmap(c.0) == Ok(ids(c.1)),
+    )?;
+    check(
+        "HEX2BITMAP_INVAL",
+        HEX2BITMAP_INVAL,
+        |c| c,
+        |c| hex2bitmap::<Apid>(c) == Err(Error::Inval),
+    )
+}
+
+/// Checks every `ap_config` table.
+pub fn check_ap_config() -> Result<(), Failure> {
+    check(
+        "AP_CONFIG_OK",
+        AP_CONFIG_OK,
+        |c| c.0,
+        |c| {
+            let [apm, aqm, adm] = c.1;
+            match parse_ap_config(c.0) {
+                Ok((a, q, d)) => {
+                    a == ids(apm) && q.words() == ids(aqm).words() && d.words() == ids(adm).words()
+                }
+                Err(_) => false,
+            }
+        },
+    )?;
+    check(
+        "AP_CONFIG_INVAL",
+        AP_CONFIG_INVAL,
+        |c| c,
+        |c| parse_ap_config(c) == Err(Error::Inval),
+    )
+}
