@@ -75,6 +75,13 @@ mod tests {
         assert_eq!(cases::check_ap_config(), Ok(()));
     }
 
+    /// The `matrix` formats, including the cut of a full matrix at 4095
+    /// bytes.
+    #[test]
+    fn matrix_show_tables() {
+        assert_eq!(cases::check_matrix_show(), Ok(()));
+    }
+
     #[test]
     fn kstrtoul_is_base_zero() {
         assert_eq!(kstrtoul(b"10\n"), Ok(10));

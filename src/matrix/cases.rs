@@ -7,8 +7,9 @@
 #![forbid(unsafe_code)]
 
 use super::errno::Error;
-use super::ids::Apid;
-use super::mask::ApidMask;
+use super::format::{matrix_show, SysfsBuf, PAGE_SIZE};
+use super::ids::{Apid, Apqi};
+use super::mask::{ApidMask, ApqiMask};
 use super::parse::{hex2bitmap, kstrtoul, parse_ap_config};
 
 /// A case that failed: the table and the input.
@@ -132,6 +133,40 @@ pub const AP_CONFIG_INVAL: &[&[u8]] = &[
     b" 8,8,8", b"+8,8,8", b"8;8;8",
 ];
 
+/// One `matrix`/`guest_matrix` case: adapters, domains, `apm_max`,
+/// `aqm_max` and the text.
+pub type MatrixShowCase = (&'static [u8], &'static [u8], u8, u8, &'static [u8]);
+
+/// `matrix`/`guest_matrix` texts.
+pub const MATRIX_SHOW: &[MatrixShowCase] = &[
+    (
+        &[5, 6],
+        &[4, 0xab],
+        255,
+        255,
+        b"05.0004\n05.00ab\n06.0004\n06.00ab\n",
+    ),
+    // Adapters only, domains only, neither.
+    (&[5, 6], NONE, 255, 255, b"05.\n06.\n"),
+    (&[0, 255], NONE, 255, 255, b"00.\nff.\n"),
+    (NONE, &[4, 0xab], 255, 255, b".0004\n.00ab\n"),
+    (NONE, &[0, 255], 255, 255, b".0000\n.00ff\n"),
+    (NONE, NONE, 255, 255, b""),
+    // The loop bound is `*_max + 1`, so `*_max` itself is shown.
+    (
+        &[1, 15, 16, 200],
+        &[3, 4, 5],
+        15,
+        4,
+        b"01.0003\n01.0004\n0f.0003\n0f.0004\n",
+    ),
+    (&[0], &[0], 0, 0, b"00.0000\n"),
+    // IDs above the maxima do not choose the shape either.
+    (&[16], &[2], 15, 15, b".0002\n"),
+    (&[2], &[16], 15, 15, b"02.\n"),
+    (&[16], &[16], 15, 15, b""),
+];
+
 const NONE: &[u8] = &[];
 
 fn ids(list: &[u8]) -> ApidMask {
@@ -142,7 +177,7 @@ fn check<T>(
     table: &'static str,
     cases: &'static [T],
     input: fn(&T) -> &'static [u8],
-    ok: impl Fn(&T) -> bool,
+    mut ok: impl FnMut(&T) -> bool,
 ) -> Result<(), Failure> {
     match cases.iter().find(|case| !ok(case)) {
         Some(case) => Err(Failure {
@@ -213,4 +248,51 @@ pub fn check_ap_config() -> Result<(), Failure> {
         |c| c,
         |c| parse_ap_config(c) == Err(Error::Inval),
     )
+}
+
+fn domains(list: &[u8]) -> ApqiMask {
+    list.iter().map(|n| Apqi::new(*n)).collect()
+}
+
+/// Checks the `matrix` table, and the cut of a full 256 x 256 matrix at
+/// 4095 bytes (511 lines and 7 bytes of the next, as `sysfs_emit_at` cuts).
+pub fn check_matrix_show() -> Result<(), Failure> {
+    let mut page = [0u8; PAGE_SIZE];
+    check(
+        "MATRIX_SHOW",
+        MATRIX_SHOW,
+        |c| c.4,
+        |c| {
+            let mut out = SysfsBuf::new(&mut page);
+            matrix_show(
+                &mut out,
+                &ids(c.0),
+                &domains(c.1),
+                Apid::new(c.2),
+                Apqi::new(c.3),
+            );
+            out.as_bytes() == c.4
+        },
+    )?;
+    let mut out = SysfsBuf::new(&mut page);
+    matrix_show(
+        &mut out,
+        &ApidMask::FULL,
+        &ApqiMask::FULL,
+        Apid::new(255),
+        Apqi::new(255),
+    );
+    let text = out.as_bytes();
+    let cut_right = text.len() == 4095
+        && text.starts_with(b"00.0000\n00.0001\n")
+        && text.ends_with(b"\n01.00fe\n01.00ff")
+        && text.iter().filter(|b| **b == b'\n').count() == 511;
+    if cut_right {
+        Ok(())
+    } else {
+        Err(Failure {
+            table: "MATRIX_SHOW full 256 x 256",
+            input: b"",
+        })
+    }
 }

@@ -234,18 +234,6 @@ mod tests {
         String::from_utf8_lossy(out.as_bytes()).into_owned()
     }
 
-    fn matrix(apids: &[u8], apqis: &[u8], apm_max: u8, aqm_max: u8) -> String {
-        show(|out| {
-            matrix_show(
-                out,
-                &apm(apids),
-                &aqm(apqis),
-                Apid::new(apm_max),
-                Apqi::new(aqm_max),
-            )
-        })
-    }
-
     /// The text C would print into an endless buffer, for comparisons.
     fn matrix_untruncated(apids: &ApidMask, apqis: &ApqiMask) -> String {
         let mut s = String::new();
@@ -258,28 +246,12 @@ mod tests {
     }
 
     #[test]
-    fn matrix_with_adapters_and_domains_lists_every_apqn() {
-        assert_eq!(
-            matrix(&[5, 6], &[4, 0xab], 255, 255),
-            "05.0004\n05.00ab\n06.0004\n06.00ab\n"
-        );
-    }
-
-    #[test]
-    fn matrix_with_adapters_only() {
-        assert_eq!(matrix(&[5, 6], &[], 255, 255), "05.\n06.\n");
-        assert_eq!(matrix(&[0, 255], &[], 255, 255), "00.\nff.\n");
-    }
-
-    #[test]
-    fn matrix_with_domains_only() {
-        assert_eq!(matrix(&[], &[4, 0xab], 255, 255), ".0004\n.00ab\n");
-        assert_eq!(matrix(&[], &[0, 255], 255, 255), ".0000\n.00ff\n");
+    fn matrix_tables() {
+        assert_eq!(super::super::cases::check_matrix_show(), Ok(()));
     }
 
     #[test]
     fn empty_matrix_prints_nothing() {
-        assert_eq!(matrix(&[], &[], 255, 255), "");
         let mut page = [0xeeu8; 8];
         let mut out = SysfsBuf::new(&mut page);
         matrix_show(
@@ -291,24 +263,6 @@ mod tests {
         );
         assert!(out.is_empty());
         assert_eq!(page, [0xee; 8]);
-    }
-
-    #[test]
-    fn matrix_ignores_ids_above_the_maxima() {
-        // The loop bound is `*_max + 1`, so `*_max` itself is shown.
-        assert_eq!(
-            matrix(&[1, 15, 16, 200], &[3, 4, 5], 15, 4),
-            "01.0003\n01.0004\n0f.0003\n0f.0004\n"
-        );
-        assert_eq!(matrix(&[0], &[0], 0, 0), "00.0000\n");
-    }
-
-    #[test]
-    fn ids_above_the_maxima_do_not_choose_the_shape() {
-        // C picks the shape with find_first_bit_inv() over the same bounds.
-        assert_eq!(matrix(&[16], &[2], 15, 15), ".0002\n");
-        assert_eq!(matrix(&[2], &[16], 15, 15), "02.\n");
-        assert_eq!(matrix(&[16], &[16], 15, 15), "");
     }
 
     #[test]
