@@ -107,9 +107,10 @@ pub(crate) fn create(uuid: [u8; 16]) -> Result<Arc<Mdev>> {
 pub(crate) fn destroy(mdev: Arc<Mdev>) {
     let Some(state) = driver() else { return };
     let mut guests = state.guests.lock();
-    queues::detach_guest_of(&state, &mut guests, mdev.id);
+    // Detaching resets the queues already.
+    let detached = queues::detach_guest_of(&state, &mut guests, mdev.id);
     let mut mdevs = state.mdevs.lock();
-    if let Some(entry) = mdevs.get(mdev.id) {
+    if let Some(entry) = mdevs.get(mdev.id).filter(|_| !detached) {
         let reset = entry.matrix.guest_detached();
         carry_out(
             &mut mdevs,

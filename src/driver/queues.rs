@@ -202,11 +202,17 @@ pub(crate) fn scan_complete() {
     }
 }
 
-/// Detaches the guest of mdev `id`, if any; `guests` is held.
-pub(crate) fn detach_guest_of(state: &DriverState, guests: &mut Guests, id: u64) {
-    if let Some(index) = guests.attached.iter().position(|a| a.mdev == id) {
-        if let Ok(attachment) = guests.attached.remove(index) {
+/// Detaches the guest of mdev `id`, if any (which resets the mdev's
+/// queues); returns whether there was one. `guests` is held.
+pub(crate) fn detach_guest_of(state: &DriverState, guests: &mut Guests, id: u64) -> bool {
+    let Some(index) = guests.attached.iter().position(|a| a.mdev == id) else {
+        return false;
+    };
+    match guests.attached.remove(index) {
+        Ok(attachment) => {
             guests::unplug(state, attachment);
+            true
         }
+        Err(_) => false,
     }
 }
