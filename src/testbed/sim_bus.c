@@ -446,6 +446,10 @@ EXPORT_SYMBOL_GPL(vfio_ap_sim_get_qdev);
 int vfio_ap_sim_driver_register(struct ap_driver *drv, struct module *owner,
 				const char *name)
 {
+	int fail = READ_ONCE(sim_fail_driver_register);
+
+	if (fail > 0)
+		return -fail;
 	drv->driver.bus = &sim_bus_type;
 	drv->driver.owner = owner;
 	drv->driver.name = name;

@@ -348,6 +348,10 @@ int vfio_ap_sim_set_hooks(const struct vfio_ap_sim_hooks *hooks)
 	if (hooks) {
 		if (!hooks->attach || !hooks->detach)
 			return -EINVAL;
+		rc = READ_ONCE(sim_fail_set_hooks);
+		if (rc > 0)
+			return -rc;
+		rc = 0;
 		mutex_lock(&sim_world_lock);
 		if (sim_hooks)
 			rc = -EBUSY;

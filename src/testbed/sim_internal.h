@@ -90,4 +90,8 @@ void sim_debugfs_init(void);
 void sim_debugfs_exit(void);
 char *sim_copy_write(const char __user *ubuf, size_t count);
 
+/* Failure injection (sim_main.c): positive errnos, 0 for none. */
+extern int sim_fail_driver_register;
+extern int sim_fail_set_hooks;
+
 #endif /* VFIO_AP_SIM_INTERNAL_H */

@@ -77,6 +77,21 @@ module_param_named(aqmask, param_aqmask, charp, 0444);
 MODULE_PARM_DESC(aqmask,
 		 "Initial /sys/bus/ap/aqmask (default 0x0: all domains free for vfio_ap; the real bus uses all-ones)");
 
+/*
+ * Failure injection for the driver's error paths: while set to a positive
+ * errno, vfio_ap_sim_driver_register() or the registration of hooks fails
+ * with it (the driver must then unwind all it did before).
+ */
+int sim_fail_driver_register;
+module_param_named(fail_driver_register, sim_fail_driver_register, int, 0644);
+MODULE_PARM_DESC(fail_driver_register,
+		 "errno that AP driver registrations fail with (0: none)");
+
+int sim_fail_set_hooks;
+module_param_named(fail_set_hooks, sim_fail_set_hooks, int, 0644);
+MODULE_PARM_DESC(fail_set_hooks,
+		 "errno that registering guest hooks fails with (0: none)");
+
 bool sim_has_qci;
 bool sim_apxa;
 unsigned int sim_na;
