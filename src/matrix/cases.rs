@@ -6,9 +6,11 @@
 
 #![forbid(unsafe_code)]
 
+use super::ap_matrix::Matrix;
 use super::errno::Error;
+use super::filter::{filter_matrix, set_usable};
 use super::format::{matrix_show, SysfsBuf, PAGE_SIZE};
-use super::ids::{Apid, Apqi};
+use super::ids::{Apid, Apqi, Apqn, AP_DEVICES};
 use super::mask::{ApidMask, ApqiMask};
 use super::parse::{hex2bitmap, kstrtoul, parse_ap_config};
 
@@ -256,14 +258,22 @@ fn domains(list: &[u8]) -> ApqiMask {
 
 /// Checks the `matrix` table, and the cut of a full 256 x 256 matrix at
 /// 4095 bytes (511 lines and 7 bytes of the next, as `sysfs_emit_at` cuts).
-pub fn check_matrix_show() -> Result<(), Failure> {
-    let mut page = [0u8; PAGE_SIZE];
+///
+/// `page` is the sysfs page to write to ([`PAGE_SIZE`] bytes; the caller
+/// provides it, as 4 KiB are too much for a kernel stack).
+pub fn check_matrix_show(page: &mut [u8]) -> Result<(), Failure> {
+    if page.len() < PAGE_SIZE {
+        return Err(Failure {
+            table: "MATRIX_SHOW (page too short)",
+            input: b"",
+        });
+    }
     check(
         "MATRIX_SHOW",
         MATRIX_SHOW,
         |c| c.4,
         |c| {
-            let mut out = SysfsBuf::new(&mut page);
+            let mut out = SysfsBuf::new(page);
             matrix_show(
                 &mut out,
                 &ids(c.0),
@@ -274,7 +284,7 @@ pub fn check_matrix_show() -> Result<(), Failure> {
             out.as_bytes() == c.4
         },
     )?;
-    let mut out = SysfsBuf::new(&mut page);
+    let mut out = SysfsBuf::new(page);
     matrix_show(
         &mut out,
         &ApidMask::FULL,
@@ -295,4 +305,105 @@ pub fn check_matrix_show() -> Result<(), Failure> {
             input: b"",
         })
     }
+}
+
+/// One filter case: assigned adapters and domains, host adapters and
+/// domains, the usable queues, the guest's adapters before, and the
+/// expected adapters, domains and newly withheld adapters.
+pub struct FilterCase {
+    /// What the case shows.
+    pub name: &'static [u8],
+    /// Assigned adapters and domains.
+    pub assigned: (&'static [u8], &'static [u8]),
+    /// The host configuration's adapters and domains.
+    pub host: (&'static [u8], &'static [u8]),
+    /// Usable queues (adapter, domain).
+    pub usable: &'static [(u8, u8)],
+    /// The guest's adapters before.
+    pub previous: &'static [u8],
+    /// Expected adapters, domains and withheld adapters.
+    pub expected: (&'static [u8], &'static [u8], &'static [u8]),
+}
+
+/// Linux 7.3's filter (`vfio_ap_mdev_filter_matrix`).
+pub const FILTER: &[FilterCase] = &[
+    FilterCase {
+        name: b"the host configuration limits adapters and domains",
+        assigned: (&[4, 5, 6], &[1, 2]),
+        host: (&[4, 5], &[1]),
+        usable: &[(4, 1), (5, 1)],
+        previous: NONE,
+        expected: (&[4, 5], &[1], NONE),
+    },
+    FilterCase {
+        name: b"an unusable queue withholds its adapter, never the domain",
+        assigned: (&[4, 5], &[1, 2]),
+        host: (&[4, 5], &[1, 2]),
+        usable: &[(4, 1), (4, 2), (5, 1)],
+        previous: &[4, 5],
+        expected: (&[4], &[1, 2], &[5]),
+    },
+    FilterCase {
+        name: b"withheld counts only adapters the guest had",
+        assigned: (&[4, 5], &[1, 2]),
+        host: (&[4, 5], &[1, 2]),
+        usable: &[(4, 1), (4, 2), (5, 1)],
+        previous: &[4],
+        expected: (&[4], &[1, 2], NONE),
+    },
+    FilterCase {
+        name: b"no domains: no adapter is withheld (no cross-clearing)",
+        assigned: (&[4], NONE),
+        host: (&[4], &[1]),
+        usable: &[],
+        previous: NONE,
+        expected: (&[4], NONE, NONE),
+    },
+    FilterCase {
+        name: b"IDs beyond 63 and 15 (APXA)",
+        assigned: (&[64, 255], &[16, 200]),
+        host: (&[64, 255], &[16, 200]),
+        usable: &[(64, 16), (64, 200), (255, 16)],
+        previous: &[64, 255],
+        expected: (&[64], &[16, 200], &[255]),
+    },
+];
+
+/// Checks the filter table; `rows` is scratch space for the usable-queue
+/// rows (one per adapter, [`AP_DEVICES`] of them: 8 KiB, too big for a
+/// kernel stack, so the caller provides it).
+pub fn check_filter(rows: &mut [ApqiMask]) -> Result<(), Failure> {
+    if rows.len() < AP_DEVICES {
+        return Err(Failure {
+            table: "FILTER (rows too short)",
+            input: b"",
+        });
+    }
+    check(
+        "FILTER",
+        FILTER,
+        |c| c.name,
+        |c| {
+            for row in rows.iter_mut() {
+                *row = ApqiMask::EMPTY;
+            }
+            for (apid, apqi) in c.usable {
+                set_usable(rows, Apqn::new(Apid::new(*apid), Apqi::new(*apqi)), true);
+            }
+            let matrix = |(apm, aqm): (&[u8], &[u8])| Matrix {
+                apm: ids(apm),
+                aqm: domains(aqm),
+                adm: ApqiMask::EMPTY,
+            };
+            let got = filter_matrix(
+                &matrix(c.assigned),
+                &matrix(c.host),
+                &*rows,
+                &ids(c.previous),
+            );
+            got.apm == ids(c.expected.0)
+                && got.aqm == domains(c.expected.1)
+                && got.withheld == ids(c.expected.2)
+        },
+    )
 }

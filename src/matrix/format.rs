@@ -247,7 +247,8 @@ mod tests {
 
     #[test]
     fn matrix_tables() {
-        assert_eq!(super::super::cases::check_matrix_show(), Ok(()));
+        let mut page = std::vec![0u8; PAGE_SIZE];
+        assert_eq!(super::super::cases::check_matrix_show(&mut page), Ok(()));
     }
 
     #[test]
