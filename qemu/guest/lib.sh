@@ -35,6 +35,25 @@ expect_fail_with() {
 	esac
 }
 
+# write FILE VALUE: a write that must succeed (no PASS line).
+write() {
+	echo "$2" >"$1" || fail "echo '$2' > $1"
+}
+
+# write_fails TEXT FILE VALUE: a write that must fail with TEXT in its error.
+write_fails() {
+	expect_fail_with "$1" "echo '$3' > $2" sh -c "echo '$3' > '$2'"
+}
+
+# mark, then since: the simulator test driver's (sim_dummy) kernel log lines
+# since the last mark.
+mark() {
+	MARK=$(dmesg | wc -l)
+}
+since() {
+	dmesg | tail -n +$((MARK + 1)) | grep -o 'sim_dummy: .*' || true
+}
+
 module_loaded() {
 	[ -d "/sys/module/$1" ]
 }

@@ -15,16 +15,6 @@ Z16=0000000000000000
 ZEROS=0x$Z16$Z16$Z16$Z16
 ONES=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
 
-# write FILE VALUE: a write that must succeed
-write() {
-	echo "$2" >"$1" || fail "echo '$2' > $1"
-}
-
-# write_fails TEXT FILE VALUE: a write that must fail with TEXT
-write_fails() {
-	expect_fail_with "$1" "echo '$3' > $2" sh -c "echo '$3' > '$2'"
-}
-
 # The driver a queue is bound to, or "none".
 driver_of() {
 	if [ -e "$AP/devices/$1/driver" ]; then
@@ -32,14 +22,6 @@ driver_of() {
 	else
 		echo none
 	fi
-}
-
-# The dummy driver's log lines since the last mark.
-mark() {
-	MARK=$(dmesg | wc -l)
-}
-since() {
-	dmesg | tail -n +$((MARK + 1)) | grep -o 'sim_dummy: .*' || true
 }
 
 kmemleak_baseline

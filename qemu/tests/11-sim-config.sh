@@ -14,18 +14,6 @@ D=/sys/kernel/debug/vfio_ap_sim
 DUMMY=/opt/vfio-ap/sim-test/sim_dummy_drv.ko
 DPARAM=/sys/module/sim_dummy_drv/parameters
 
-write() {
-	echo "$2" >"$1" || fail "echo '$2' > $1"
-}
-write_fails() {
-	expect_fail_with "$1" "echo '$3' > $2" sh -c "echo '$3' > '$2'"
-}
-mark() {
-	MARK=$(dmesg | wc -l)
-}
-since() {
-	dmesg | tail -n +$((MARK + 1)) | grep -o 'sim_dummy: .*' || true
-}
 # expect_log WHAT LINE...: the dummy logged exactly these lines since mark
 expect_log() {
 	local what=$1

@@ -19,19 +19,6 @@ Z16=0000000000000000
 Z=0x$Z16$Z16$Z16$Z16
 NOMASKS=$Z,$Z,$Z
 
-write() {
-	echo "$2" >"$1" || fail "echo '$2' > $1"
-}
-write_fails() {
-	expect_fail_with "$1" "echo '$3' > $2" sh -c "echo '$3' > '$2'"
-}
-mark() {
-	MARK=$(dmesg | wc -l)
-}
-since() {
-	dmesg | tail -n +$((MARK + 1)) | grep -o 'sim_dummy: .*' || true
-}
-
 kmemleak_baseline
 
 modprobe vfio_ap_sim adapters=4,5 domains=4,5 control_domains=4,5
