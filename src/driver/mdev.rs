@@ -3,6 +3,7 @@
 //! Mdevs: creation and removal, and what each of their sysfs files does.
 
 use core::fmt::Write;
+use core::sync::atomic::Ordering;
 
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -82,11 +83,8 @@ impl kernel::fmt::Display for Uuid<'_> {
 /// host's current configuration.
 pub(crate) fn create(uuid: [u8; 16]) -> Result<Arc<Mdev>> {
     let state = driver().ok_or(ENODEV)?;
-    let mdev = {
-        let mut guests = state.guests.lock();
-        guests.created = guests.created.wrapping_add(1);
-        Arc::new(Mdev { id: guests.created }, GFP_KERNEL)?
-    };
+    let id = state.next_mdev_id.fetch_add(1, Ordering::Relaxed);
+    let mdev = Arc::new(Mdev { id }, GFP_KERNEL)?;
     let _guests = state.guests.lock();
     let mut mdevs = state.mdevs.lock();
     let matrix = crate::matrix::mdev::MdevMatrix::new(&mdevs.host);
@@ -185,16 +183,18 @@ fn apply_store(
     attr_guard: Option<&ApAttrGuard>,
 ) -> CoreResult<Update> {
     let host = split.host.matrix;
-    let others = collect_others(split)?;
+    // The other mdevs are read while this one changes: disjoint borrows.
+    let (before, after) = (split.before, split.after);
+    let others = move || Iterator::chain(before.iter(), after.iter());
     let this_uuid = split.this.uuid;
     let validate = |candidate: &Matrix| -> CoreResult {
         validate::validate_masks(
             candidate,
             |apm, aqm| attr_guard.is_some_and(|g| g.reserved(apm, aqm)),
-            others.iter().map(|(matrix, _)| matrix),
+            others().map(|e| e.matrix.assigned()),
             |apqn, index| {
-                if let Some((_, uuid)) = others.get(index) {
-                    warn_shared(&this_uuid, apqn, uuid);
+                if let Some(other) = others().nth(index) {
+                    warn_shared(&this_uuid, apqn, &other.uuid);
                 }
             },
         )
@@ -223,17 +223,6 @@ fn apply_store(
             Err(CoreError::Inval)
         }
     }
-}
-
-/// The other mdevs' assignments and UUIDs, for the sharing check.
-fn collect_others(split: &Split<'_>) -> CoreResult<KVec<(Matrix, [u8; 16])>> {
-    let mut others = KVec::new();
-    for e in split.others() {
-        others
-            .push((*e.matrix.assigned(), e.uuid), GFP_KERNEL)
-            .map_err(|_| CoreError::NoMem)?;
-    }
-    Ok(others)
 }
 
 /// The C driver's message for each queue another mdev already has.

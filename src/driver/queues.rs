@@ -153,13 +153,14 @@ pub(crate) fn config_changed(new: &HostConfig, old: &HostConfig) {
     let guests = state.guests.lock();
     let removed = old.matrix.and_not(&new.matrix);
     let mut added = new.matrix.and_not(&old.matrix);
-    // Adapters of types vfio_ap does not support never become pending.
-    if !state.mdevs.lock().list.is_empty() {
-        added.apm = supported_adapters(&added.apm, &added.aqm, crate::hw::tapq_type);
-    }
     // Out of memory leaves the mdevs unfiltered until the next event; the
     // host configuration itself is always updated.
     let ids = mdev_ids(&state).unwrap_or_default();
+    // Adapters of types vfio_ap does not support never become pending (with
+    // no mdev, nobody waits for anything: no TAPQ is needed).
+    if !ids.is_empty() {
+        added.apm = supported_adapters(&added.apm, &added.aqm, crate::hw::tapq_type);
+    }
     for id in ids.iter().copied() {
         let guest = lock_guest(&guests, Some(id));
         let mut mdevs = state.mdevs.lock();

@@ -12,6 +12,8 @@
 //! - `mdevs` protects every mdev's matrix state, the host configuration and
 //!   the usable-queue rows.
 
+use core::sync::atomic::AtomicU64;
+
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::sync::Mutex;
@@ -33,8 +35,6 @@ pub(crate) struct Attachment {
 
 /// What `guests` protects.
 pub(crate) struct Guests {
-    /// Mdevs created so far, for unique ids.
-    pub(crate) created: u64,
     /// Which mdev has which guest.
     pub(crate) attached: KVec<Attachment>,
 }
@@ -123,16 +123,11 @@ pub(crate) struct Split<'a> {
     pub(crate) after: &'a [MdevEntry],
 }
 
-impl Split<'_> {
-    /// Every other mdev.
-    pub(crate) fn others(&self) -> impl Iterator<Item = &MdevEntry> {
-        Iterator::chain(self.before.iter(), self.after.iter())
-    }
-}
-
 /// The driver's shared state.
 #[pin_data]
 pub(crate) struct DriverState {
+    /// The id of the next mdev (ids are never reused).
+    pub(crate) next_mdev_id: AtomicU64,
     #[pin]
     pub(crate) guests: Mutex<Guests>,
     #[pin]
@@ -145,9 +140,9 @@ impl DriverState {
         let usable = KVec::from_elem(ApqiMask::EMPTY, AP_DEVICES, GFP_KERNEL)?;
         let bound = KVec::from_elem(ApqiMask::EMPTY, AP_DEVICES, GFP_KERNEL)?;
         Ok(try_pin_init!(Self {
+            next_mdev_id: AtomicU64::new(1),
             guests <- new_mutex!(
                 Guests {
-                    created: 0,
                     attached: KVec::new(),
                 },
                 "vfio_ap_guests_lock"
