@@ -180,13 +180,16 @@ impl QueueRect {
     }
 }
 
-/// Most rectangles a reset plan needs (an `ap_config` write: removed
-/// adapters, removed domains, withheld adapters).
-const RESET_RECTS: usize = 3;
+/// Most rectangles a reset plan has: an `ap_config` write resets the
+/// guest's queues on removed adapters, those on removed domains, and those of
+/// newly withheld adapters.
+pub const RESET_RECTS: usize = 3;
 
-/// The queues an event asks to reset (ZAPQ), as disjoint rectangles. The
-/// caller resets those of them that are bound to vfio_ap and belong to the
-/// mdev; the others have no queue device to reset.
+/// The queues an event asks to reset (ZAPQ), as up to [`RESET_RECTS`]
+/// rectangles, exactly: a plan is made whole from the rectangles of one
+/// event and never widened, since a queue outside them may be another
+/// guest's. The caller resets those of them that are bound to vfio_ap; the
+/// others have no queue device to reset.
 #[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
 pub struct ResetPlan {
     rects: [QueueRect; RESET_RECTS],
@@ -201,25 +204,14 @@ impl ResetPlan {
         }; RESET_RECTS],
     };
 
-    /// A plan of one rectangle.
-    pub fn of(rect: QueueRect) -> Self {
-        let mut plan = Self::NONE;
-        plan.add(rect);
-        plan
+    /// The plan of exactly these rectangles (empty ones are ignored).
+    pub const fn new(rects: [QueueRect; RESET_RECTS]) -> Self {
+        Self { rects }
     }
 
-    /// Adds a rectangle, which must not overlap the ones already there.
-    pub fn add(&mut self, rect: QueueRect) {
-        if rect.is_empty() {
-            return;
-        }
-        if let Some(slot) = self.rects.iter_mut().find(|r| r.is_empty()) {
-            *slot = rect;
-        } else if let Some(last) = self.rects.last_mut() {
-            // Unreachable by construction (no event needs more slots). Over-
-            // resetting is safe where under-resetting is not, so widen.
-            *last = QueueRect::new(last.apm.or(rect.apm), last.aqm.or(rect.aqm));
-        }
+    /// A plan of one rectangle.
+    pub fn of(rect: QueueRect) -> Self {
+        Self::new([rect, QueueRect::default(), QueueRect::default()])
     }
 
     /// Whether there is nothing to reset.
@@ -232,9 +224,17 @@ impl ResetPlan {
         self.rects.iter().any(|r| r.contains(apqn))
     }
 
-    /// The queues to reset, each once.
+    /// The queues to reset, each once, rectangle by rectangle (a queue in
+    /// two rectangles is listed with the first).
     pub fn queues(&self) -> impl Iterator<Item = Apqn> + '_ {
-        self.rects.iter().flat_map(QueueRect::queues)
+        self.rects
+            .iter()
+            .enumerate()
+            .flat_map(move |(index, rect)| {
+                let earlier = self.rects.get(..index).unwrap_or_default();
+                rect.queues()
+                    .filter(move |apqn| !earlier.iter().any(|r| r.contains(*apqn)))
+            })
     }
 }
 
@@ -291,26 +291,43 @@ mod tests {
 
     #[test]
     fn reset_plans_list_each_queue_once() {
-        let mut plan = ResetPlan::NONE;
-        assert!(plan.is_empty());
-        plan.add(QueueRect::new(apm(&[4]), aqm(&[1, 2])));
-        plan.add(QueueRect::new(apm(&[5]), ApqiMask::EMPTY));
-        plan.add(QueueRect::queue(apqn(6, 9)));
+        assert!(ResetPlan::NONE.is_empty());
+        let plan = ResetPlan::new([
+            QueueRect::new(apm(&[4]), aqm(&[1, 2])),
+            QueueRect::new(apm(&[5]), ApqiMask::EMPTY),
+            QueueRect::queue(apqn(6, 9)),
+        ]);
         let q: Vec<Apqn> = plan.queues().collect();
         assert_eq!(q, [apqn(4, 1), apqn(4, 2), apqn(6, 9)]);
         assert!(plan.contains(apqn(6, 9)));
         assert!(!plan.contains(apqn(5, 1)));
+        // Overlapping rectangles still list each queue once.
+        let overlap = ResetPlan::new([
+            QueueRect::new(apm(&[4, 5]), aqm(&[1])),
+            QueueRect::new(apm(&[5]), aqm(&[1, 2])),
+            QueueRect::new(apm(&[4, 5]), aqm(&[1, 2])),
+        ]);
+        let q: Vec<Apqn> = overlap.queues().collect();
+        assert_eq!(q, [apqn(4, 1), apqn(5, 1), apqn(5, 2), apqn(4, 2)]);
     }
 
     #[test]
-    fn a_full_plan_widens_rather_than_drops() {
-        let mut plan = ResetPlan::NONE;
-        for a in 0..4u8 {
-            plan.add(QueueRect::queue(apqn(a, a)));
+    fn a_plan_is_exactly_its_rectangles() {
+        // The old plan widened to the union's bounding rectangle when full:
+        // 0.0 and 1.1 made 0.1 and 1.0 part of it, though another guest may
+        // own them. Exactness by construction: no queue outside the given
+        // rectangles.
+        let plan = ResetPlan::new([
+            QueueRect::queue(apqn(0, 0)),
+            QueueRect::queue(apqn(1, 1)),
+            QueueRect::queue(apqn(2, 2)),
+        ]);
+        for a in 0..3u8 {
+            for d in 0..3u8 {
+                assert_eq!(plan.contains(apqn(a, d)), a == d, "{a}.{d}");
+            }
         }
-        for a in 0..4u8 {
-            assert!(plan.contains(apqn(a, a)));
-        }
+        assert_eq!(plan.queues().count(), 3);
     }
 
     #[test]

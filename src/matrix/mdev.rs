@@ -119,9 +119,10 @@ impl MdevMatrix {
         }
     }
 
-    /// Re-filters everything against `env` and reports what changed; the
-    /// adapters newly withheld have their queues in the guest's domains reset.
-    fn refilter<Q: QueueRows + ?Sized>(&mut self, env: &Env<'_, Q>) -> Update {
+    /// Re-filters everything against `env`: whether the shadow changed, and
+    /// the queues to reset, those of newly withheld adapters in the guest's
+    /// domains.
+    fn refilter<Q: QueueRows + ?Sized>(&mut self, env: &Env<'_, Q>) -> (bool, QueueRect) {
         let filtered = filter_matrix(&self.assigned, env.host, env.queues, &self.shadow.apm);
         let shadow = Matrix {
             apm: filtered.apm,
@@ -130,9 +131,15 @@ impl MdevMatrix {
         };
         let commit = shadow != self.shadow;
         self.shadow = shadow;
+        (commit, QueueRect::new(filtered.withheld, shadow.aqm))
+    }
+
+    /// [`MdevMatrix::refilter`] as the whole update of an event.
+    fn refilter_update<Q: QueueRows + ?Sized>(&mut self, env: &Env<'_, Q>) -> Update {
+        let (commit, withheld) = self.refilter(env);
         Update {
             commit,
-            reset: ResetPlan::of(QueueRect::new(filtered.withheld, shadow.aqm)),
+            reset: ResetPlan::of(withheld),
         }
     }
 
@@ -177,7 +184,7 @@ impl MdevMatrix {
         }
         validate(&candidate)?;
         self.assigned = candidate;
-        Ok(self.refilter(env))
+        Ok(self.refilter_update(env))
     }
 
     /// Unassigns adapter `raw` (`unassign_adapter`). The guest loses it; its
@@ -195,9 +202,11 @@ impl MdevMatrix {
         if self.shadow.apm.contains(apid) {
             unplugged.apm.insert(apid);
         }
-        let mut update = self.refilter(env);
-        update.reset.add(unplugged);
-        Ok(update)
+        let (commit, withheld) = self.refilter(env);
+        Ok(Update {
+            commit,
+            reset: ResetPlan::new([unplugged, withheld, QueueRect::default()]),
+        })
     }
 
     /// Unassigns usage domain `raw` (`unassign_domain`). The guest loses it;
@@ -216,9 +225,11 @@ impl MdevMatrix {
         if self.shadow.aqm.contains(apqi) {
             unplugged.aqm.insert(apqi);
         }
-        let mut update = self.refilter(env);
-        update.reset.add(unplugged);
-        Ok(update)
+        let (commit, withheld) = self.refilter(env);
+        Ok(Update {
+            commit,
+            reset: ResetPlan::new([unplugged, withheld, QueueRect::default()]),
+        })
     }
 
     /// Assigns control domain `raw` (`assign_control_domain`): only the range
@@ -255,7 +266,7 @@ impl MdevMatrix {
         if !changed {
             return Ok(Update::NONE);
         }
-        Ok(self.refilter(env))
+        Ok(self.refilter_update(env))
     }
 
     /// Replaces the whole assignment (`ap_config` store), all or nothing.
@@ -283,10 +294,11 @@ impl MdevMatrix {
             self.shadow.aqm.and(removed_aqm),
         );
         self.assigned = *new;
-        let mut update = self.refilter(env);
-        update.reset.add(adapters_gone);
-        update.reset.add(domains_gone);
-        Ok(update)
+        let (commit, withheld) = self.refilter(env);
+        Ok(Update {
+            commit,
+            reset: ResetPlan::new([adapters_gone, domains_gone, withheld]),
+        })
     }
 
     /// The queue `apqn` has become usable: bound to vfio_ap (probe), or
@@ -382,12 +394,14 @@ impl MdevMatrix {
             return Update::NONE;
         }
         let without_additions = env.host.and_not(&assigned_added);
-        let mut update = self.refilter(&Env {
+        let (commit, _) = self.refilter(&Env {
             host: &without_additions,
             queues: env.queues,
         });
-        update.reset = ResetPlan::NONE;
-        update
+        Update {
+            commit,
+            reset: ResetPlan::NONE,
+        }
     }
 
     /// Second phase (`on_scan_complete`): the AP bus has probed the queues
@@ -397,7 +411,7 @@ impl MdevMatrix {
             return Update::NONE;
         }
         self.pending = Matrix::EMPTY;
-        self.refilter(env)
+        self.refilter_update(env)
     }
 
     /// The guest is going away (`close_device`): every queue assigned to the

@@ -28,9 +28,9 @@ pub fn shared_queues(a: &Matrix, b: &Matrix) -> QueueRect {
 }
 
 /// `vfio_ap_mdev_verify_no_sharing()`: `-EADDRINUSE` if the queues of `apm` x
-/// `aqm` meet those of any of `others`. Every shared queue is reported to
-/// `conflict` with the index of the mdev that has it, so the caller can log
-/// each, as the C driver does.
+/// `aqm` meet those of any of `others`. As the C driver, the check stops at
+/// the first of `others` that shares a queue, and reports each queue it
+/// shares to `conflict` with its index, so the caller can log them.
 pub fn verify_no_sharing<'a>(
     apm: &ApidMask,
     aqm: &ApqiMask,
@@ -42,18 +42,17 @@ pub fn verify_no_sharing<'a>(
         aqm: *aqm,
         adm: Mask::EMPTY,
     };
-    let mut shared = false;
     for (index, other) in others.into_iter().enumerate() {
-        for apqn in shared_queues(&candidate, other).queues() {
-            conflict(apqn, index);
-            shared = true;
+        let shared = shared_queues(&candidate, other);
+        if shared.is_empty() {
+            continue;
         }
+        for apqn in shared.queues() {
+            conflict(apqn, index);
+        }
+        return Err(Error::AddrInUse);
     }
-    if shared {
-        Err(Error::AddrInUse)
-    } else {
-        Ok(())
-    }
+    Ok(())
 }
 
 /// `vfio_ap_mdev_validate_masks()`: first `-EADDRNOTAVAIL` if any queue of
@@ -96,15 +95,16 @@ mod tests {
     }
 
     #[test]
-    fn sharing_reports_every_common_queue() {
+    fn sharing_reports_the_first_conflicting_mdev_only() {
         let mine = m(&[4, 5], &[1, 2]);
-        let others = [m(&[5, 6], &[2, 3]), m(&[7], &[1]), m(&[4], &[1, 9])];
+        let others = [m(&[7], &[1]), m(&[5, 4], &[2, 1, 3]), m(&[4], &[1, 9])];
         let mut seen = Vec::new();
         let r = verify_no_sharing(&mine.apm, &mine.aqm, &others, |q, i| {
             seen.push((q.raw(), i))
         });
         assert_eq!(r, Err(Error::AddrInUse));
-        assert_eq!(seen, [(0x0502, 0), (0x0401, 2)]);
+        // Every queue the first conflicting mdev shares, none of the next.
+        assert_eq!(seen, [(0x0401, 1), (0x0402, 1), (0x0501, 1), (0x0502, 1)]);
         let r = verify_no_sharing(&mine.apm, &mine.aqm, &others[1..2], |_, _| {});
         assert_eq!(r, Ok(()));
     }
