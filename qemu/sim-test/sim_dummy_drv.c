@@ -304,7 +304,8 @@ MODULE_PARM_DESC(reset, "Write XX.YYYY: reset the queue, vfio_ap style");
 
 /* --- guest hooks ----------------------------------------------------------------- */
 
-static int dummy_attach(const guid_t *uuid, struct vfio_ap_sim_guest *guest)
+static int dummy_attach(void *ctx, const guid_t *uuid,
+			struct vfio_ap_sim_guest *guest)
 {
 	struct dummy_att *a;
 	int rc = 0;
@@ -339,7 +340,8 @@ out:
 	return rc;
 }
 
-static void dummy_detach(const guid_t *uuid, struct vfio_ap_sim_guest *guest)
+static void dummy_detach(void *ctx, const guid_t *uuid,
+			 struct vfio_ap_sim_guest *guest)
 {
 	struct dummy_att *a, *found = NULL;
 

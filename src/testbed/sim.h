@@ -27,10 +27,14 @@ struct module;
 /* ap_instructions_available() */
 bool vfio_ap_sim_instructions_available(void);
 
+/* test_facility(12): whether the simulated machine has QCI. */
+bool vfio_ap_sim_qci_installed(void);
+
 /*
  * ap_qci(): fills @info with the simulated host AP configuration.
  * Returns 0, or -EOPNOTSUPP when the simulated machine has no QCI (facility
- * 12), as the real instruction wrapper does.
+ * 12), as the real instruction wrapper does, or the errno the parameter
+ * fail_qci asks for.
  */
 int vfio_ap_sim_qci(struct ap_config_info *info);
 
@@ -89,11 +93,15 @@ void vfio_ap_sim_guest_clear_masks(struct vfio_ap_sim_guest *guest);
  * load and clears them (NULL) before it unloads. @attach returns 0 or a
  * negative errno (-EPERM if the guest already has an mdev, -ENODEV if there
  * is no mdev @uuid); both are called in process context with no simulator
- * lock held.
+ * lock held, and get @ctx as their first argument. The simulator keeps the
+ * pointer to the hooks: they must stay valid until cleared.
  */
 struct vfio_ap_sim_hooks {
-	int (*attach)(const guid_t *uuid, struct vfio_ap_sim_guest *guest);
-	void (*detach)(const guid_t *uuid, struct vfio_ap_sim_guest *guest);
+	int (*attach)(void *ctx, const guid_t *uuid,
+		      struct vfio_ap_sim_guest *guest);
+	void (*detach)(void *ctx, const guid_t *uuid,
+		       struct vfio_ap_sim_guest *guest);
+	void *ctx;
 };
 
 /*

@@ -12,6 +12,7 @@
  *   adapter_type      r/w  raw adapter types: "<type>" or "<apid> <type>|default"
  *   queue_script      r/w  "<XX.YYYY> <setting>..." per-queue scripting
  *   queue_stats       r/w  "XX.YYYY zapq=N tapq=N" lines; write "clear"
+ *   trace             r/w  the last TAPQs and ZAPQs in order; write "clear"
  *   hooks             r    "registered" or "none"
  *   guests/           new, destroy, and <name>/ per guest (sim_guest.c)
  *
@@ -253,6 +254,30 @@ static ssize_t queue_stats_write(struct file *file, const char __user *ubuf,
 }
 DEFINE_SHOW_STORE_ATTRIBUTE(queue_stats);
 
+static int trace_show(struct seq_file *m, void *unused)
+{
+	sim_machine_show_trace(m);
+	return 0;
+}
+
+static ssize_t trace_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	char *buf;
+	int rc = 0;
+
+	buf = sim_copy_write(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (strcmp(strim(buf), "clear"))
+		rc = -EINVAL;
+	else
+		sim_machine_clear_trace();
+	kfree(buf);
+	return rc ? rc : count;
+}
+DEFINE_SHOW_STORE_ATTRIBUTE(trace);
+
 void sim_debugfs_init(void)
 {
 	struct dentry *root = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -269,6 +294,7 @@ void sim_debugfs_init(void)
 			    &queue_script_fops);
 	debugfs_create_file("queue_stats", 0644, root, NULL,
 			    &queue_stats_fops);
+	debugfs_create_file("trace", 0644, root, NULL, &trace_fops);
 	sim_guests_debugfs_init(root);
 }
 

@@ -253,7 +253,7 @@ static int sim_attach(struct vfio_ap_sim_guest *g, const guid_t *uuid)
 	list_add_tail(&a->node, &sim_attachments);
 	mutex_unlock(&sim_world_lock);
 
-	rc = hooks->attach(&a->uuid, g);
+	rc = hooks->attach(hooks->ctx, &a->uuid, g);
 	if (WARN(rc > 0, "attach hook returned %d\n", rc))
 		rc = -EIO;
 
@@ -282,7 +282,7 @@ static void sim_detach_locked(struct sim_attachment *a)
 	lockdep_assert_held(&sim_world_lock);
 	a->state = SIM_DETACHING;
 	mutex_unlock(&sim_world_lock);
-	hooks->detach(&a->uuid, a->guest);
+	hooks->detach(hooks->ctx, &a->uuid, a->guest);
 	mutex_lock(&sim_world_lock);
 	list_del(&a->node);
 	sim_settled();

@@ -69,6 +69,8 @@ int sim_machine_script_cmd(char *cmd);
 void sim_machine_show_script(struct seq_file *m);
 void sim_machine_show_stats(struct seq_file *m);
 void sim_machine_clear_stats(void);
+void sim_machine_show_trace(struct seq_file *m);
+void sim_machine_clear_trace(void);
 
 /* --- sim_bus.c ------------------------------------------------------------ */
 
@@ -93,5 +95,6 @@ char *sim_copy_write(const char __user *ubuf, size_t count);
 /* Failure injection (sim_main.c): positive errnos, 0 for none. */
 extern int sim_fail_driver_register;
 extern int sim_fail_set_hooks;
+extern int sim_fail_qci;
 
 #endif /* VFIO_AP_SIM_INTERNAL_H */

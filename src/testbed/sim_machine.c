@@ -31,15 +31,41 @@ static const char *const sim_qstate_names[] = {
 	[SIM_Q_CHECKSTOPPED] = "checkstopped",
 };
 
-/* One APQN: 16 bytes, 64K of them (1 MiB), indexed by the qid. */
+/* One APQN: 20 bytes, 64K of them (1.25 MiB), indexed by the qid. */
 struct sim_queue {
 	u32 zapq;		/* ZAPQs issued */
 	u32 tapq;		/* TAPQs issued */
 	u16 zapq_times;		/* ZAPQs left that return zapq_rc; 0: all */
+	u16 tapq_times;		/* TAPQs left that return tapq_rc; 0: all */
 	u16 reset_polls;	/* TAPQs reporting 02 after each ZAPQ */
 	u16 pending;		/* TAPQs still reporting 02 */
 	u8 zapq_rc;		/* scripted ZAPQ response code; 0: none */
+	u8 tapq_rc;		/* scripted TAPQ response code; 0: none */
 	u8 state;		/* enum sim_qstate */
+};
+
+/*
+ * The instruction trace: the last SIM_TRACE_LEN TAPQs and ZAPQs in the order
+ * they were issued, so tests can check orderings (every ZAPQ of a batch
+ * before its first TAPQ) that counters cannot show.
+ */
+#define SIM_TRACE_LEN 8192
+
+struct sim_trace_entry {
+	u64 seq;
+	u16 qid;
+	u8 insn;		/* enum sim_insn */
+	u8 rc;
+};
+
+enum sim_insn {
+	SIM_INSN_TAPQ,
+	SIM_INSN_ZAPQ,
+};
+
+static const char *const sim_insn_names[] = {
+	[SIM_INSN_TAPQ] = "tapq",
+	[SIM_INSN_ZAPQ] = "zapq",
 };
 
 #define SIM_NR_QUEUES (AP_DEVICES * AP_DOMAINS)
@@ -48,6 +74,8 @@ struct sim_queue {
 static DEFINE_SPINLOCK(sim_lock);
 static struct sim_config sim_cfg;
 static struct sim_queue *sim_queues;
+static struct sim_trace_entry *sim_trace;
+static u64 sim_trace_next;	/* sequence number of the next entry */
 static unsigned int sim_default_type;
 static s16 sim_types[AP_DEVICES];	/* SIM_TYPE_DEFAULT or a raw type */
 
@@ -58,6 +86,13 @@ int sim_machine_init(const struct sim_config *cfg, unsigned int default_type)
 	sim_queues = vzalloc(array_size(SIM_NR_QUEUES, sizeof(*sim_queues)));
 	if (!sim_queues)
 		return -ENOMEM;
+	sim_trace = vzalloc(array_size(SIM_TRACE_LEN, sizeof(*sim_trace)));
+	if (!sim_trace) {
+		vfree(sim_queues);
+		sim_queues = NULL;
+		return -ENOMEM;
+	}
+	sim_trace_next = 0;
 	sim_cfg = *cfg;
 	sim_default_type = default_type;
 	for (i = 0; i < AP_DEVICES; i++)
@@ -67,8 +102,21 @@ int sim_machine_init(const struct sim_config *cfg, unsigned int default_type)
 
 void sim_machine_exit(void)
 {
+	vfree(sim_trace);
+	sim_trace = NULL;
 	vfree(sim_queues);
 	sim_queues = NULL;
+}
+
+/* Records an instruction in the trace; sim_lock held. */
+static void __sim_trace(enum sim_insn insn, u16 qid, unsigned int rc)
+{
+	struct sim_trace_entry *e = &sim_trace[sim_trace_next % SIM_TRACE_LEN];
+
+	e->seq = sim_trace_next++;
+	e->qid = qid;
+	e->insn = insn;
+	e->rc = rc;
 }
 
 /* Snapshot of the current host configuration. */
@@ -125,13 +173,22 @@ void sim_machine_fill_qci(const struct sim_config *cfg,
 	memcpy(info->adm, cfg->adm, sizeof(info->adm));
 }
 
+bool vfio_ap_sim_qci_installed(void)
+{
+	return sim_has_qci;
+}
+EXPORT_SYMBOL_GPL(vfio_ap_sim_qci_installed);
+
 int vfio_ap_sim_qci(struct ap_config_info *info)
 {
 	struct ap_config_info tmp;
 	struct sim_config cfg;
+	int fail = READ_ONCE(sim_fail_qci);
 
 	if (!sim_has_qci)
 		return -EOPNOTSUPP;
+	if (fail > 0)
+		return -fail;
 	sim_machine_config(&cfg);
 	sim_machine_fill_qci(&cfg, &tmp);
 	*info = tmp;
@@ -223,7 +280,12 @@ u32 vfio_ap_sim_tapq(u16 qid, bool t_bit, u64 *hwinfo)
 	if (rc == AP_RESPONSE_NORMAL && q->pending) {
 		q->pending--;
 		rc = AP_RESPONSE_RESET_IN_PROGRESS;
+	} else if (rc == AP_RESPONSE_NORMAL && q->tapq_rc) {
+		rc = q->tapq_rc;
+		if (q->tapq_times && !--q->tapq_times)
+			q->tapq_rc = 0;
 	}
+	__sim_trace(SIM_INSN_TAPQ, qid, rc);
 	/* The real bus expects GR2 for rc 00, 02, 03, 04 and 05. */
 	if (t_bit && rc != AP_RESPONSE_Q_NOT_AVAIL)
 		hw = __sim_hwinfo(AP_QID_CARD(qid));
@@ -256,6 +318,7 @@ u32 vfio_ap_sim_zapq(u16 qid)
 	/* A reset was started (or is going on): TAPQ reports it a while. */
 	if (rc == AP_RESPONSE_NORMAL || rc == AP_RESPONSE_RESET_IN_PROGRESS)
 		q->pending = q->reset_polls;
+	__sim_trace(SIM_INSN_ZAPQ, qid, rc);
 	spin_unlock_irqrestore(&sim_lock, flags);
 
 	status.response_code = rc;
@@ -365,6 +428,9 @@ static int sim_parse_u16(const char *s, u16 *val, unsigned int max)
  *   state=normal|deconfigured|checkstopped
  *   zapq_rc=<rc>          ZAPQ answers <rc> (0: normally)
  *   zapq_times=<n>        ... for the next <n> ZAPQs only (0: every one)
+ *   tapq_rc=<rc>          TAPQ answers <rc> (0: normally) once no reset is
+ *                         pending
+ *   tapq_times=<n>        ... for the next <n> TAPQs only (0: every one)
  *   reset_polls=<n>       after each ZAPQ, <n> TAPQs report rc 02
  * All settings are checked before any is applied.
  */
@@ -372,7 +438,8 @@ int sim_machine_script_cmd(char *cmd)
 {
 	bool clear = false, set_state = false, set_rc = false;
 	bool set_times = false, set_polls = false;
-	u16 qid, state = 0, rc = 0, times = 0, polls = 0;
+	bool set_trc = false, set_ttimes = false;
+	u16 qid, state = 0, rc = 0, times = 0, polls = 0, trc = 0, ttimes = 0;
 	char *tok, *val;
 	struct sim_queue *q;
 	unsigned long flags;
@@ -409,6 +476,14 @@ int sim_machine_script_cmd(char *cmd)
 			if (sim_parse_u16(val, &times, U16_MAX))
 				return -EINVAL;
 			set_times = true;
+		} else if (!strcmp(tok, "tapq_rc")) {
+			if (sim_parse_u16(val, &trc, 0xff))
+				return -EINVAL;
+			set_trc = true;
+		} else if (!strcmp(tok, "tapq_times")) {
+			if (sim_parse_u16(val, &ttimes, U16_MAX))
+				return -EINVAL;
+			set_ttimes = true;
 		} else if (!strcmp(tok, "reset_polls")) {
 			if (sim_parse_u16(val, &polls, U16_MAX))
 				return -EINVAL;
@@ -424,6 +499,8 @@ int sim_machine_script_cmd(char *cmd)
 		q->state = SIM_Q_NORMAL;
 		q->zapq_rc = 0;
 		q->zapq_times = 0;
+		q->tapq_rc = 0;
+		q->tapq_times = 0;
 		q->reset_polls = 0;
 		q->pending = 0;
 	}
@@ -435,6 +512,10 @@ int sim_machine_script_cmd(char *cmd)
 		q->zapq_times = times;
 	if (set_polls)
 		q->reset_polls = polls;
+	if (set_trc)
+		q->tapq_rc = trc;
+	if (set_ttimes)
+		q->tapq_times = ttimes;
 	spin_unlock_irqrestore(&sim_lock, flags);
 	return 0;
 }
@@ -456,12 +537,12 @@ void sim_machine_show_script(struct seq_file *m)
 			qid = AP_MKQID(apid, apqi);
 			q = &sim_queues[qid];
 			if (q->state == SIM_Q_NORMAL && !q->zapq_rc &&
-			    !q->reset_polls && !q->pending)
+			    !q->tapq_rc && !q->reset_polls && !q->pending)
 				continue;
-			seq_printf(m, "%02x.%04x state=%s zapq_rc=0x%02x zapq_times=%u reset_polls=%u pending_polls=%u\n",
+			seq_printf(m, "%02x.%04x state=%s zapq_rc=0x%02x zapq_times=%u tapq_rc=0x%02x tapq_times=%u reset_polls=%u pending_polls=%u\n",
 				   apid, apqi, sim_qstate_names[q->state],
-				   q->zapq_rc, q->zapq_times, q->reset_polls,
-				   q->pending);
+				   q->zapq_rc, q->zapq_times, q->tapq_rc,
+				   q->tapq_times, q->reset_polls, q->pending);
 		}
 		spin_unlock_irqrestore(&sim_lock, flags);
 	}
@@ -498,5 +579,46 @@ void sim_machine_clear_stats(void)
 		sim_queues[qid].zapq = 0;
 		sim_queues[qid].tapq = 0;
 	}
+	spin_unlock_irqrestore(&sim_lock, flags);
+}
+
+/*
+ * The instruction trace, oldest first: "<seq> <tapq|zapq> XX.YYYY rc=0xNN".
+ * Entries are copied out under sim_lock in small chunks, so a long listing
+ * never holds it for long; entries overwritten while it is read are skipped.
+ */
+void sim_machine_show_trace(struct seq_file *m)
+{
+	struct sim_trace_entry chunk[32];
+	unsigned long flags;
+	u64 seq, end;
+	unsigned int i, n;
+
+	spin_lock_irqsave(&sim_lock, flags);
+	end = sim_trace_next;
+	seq = end > SIM_TRACE_LEN ? end - SIM_TRACE_LEN : 0;
+	spin_unlock_irqrestore(&sim_lock, flags);
+	while (seq < end) {
+		spin_lock_irqsave(&sim_lock, flags);
+		if (sim_trace_next > seq + SIM_TRACE_LEN)
+			seq = sim_trace_next - SIM_TRACE_LEN;
+		for (n = 0; n < ARRAY_SIZE(chunk) && seq + n < end; n++)
+			chunk[n] = sim_trace[(seq + n) % SIM_TRACE_LEN];
+		spin_unlock_irqrestore(&sim_lock, flags);
+		for (i = 0; i < n; i++)
+			seq_printf(m, "%llu %s %02x.%04x rc=0x%02x\n",
+				   chunk[i].seq, sim_insn_names[chunk[i].insn],
+				   AP_QID_CARD(chunk[i].qid),
+				   AP_QID_QUEUE(chunk[i].qid), chunk[i].rc);
+		seq += n;
+	}
+}
+
+void sim_machine_clear_trace(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim_lock, flags);
+	sim_trace_next = 0;
 	spin_unlock_irqrestore(&sim_lock, flags);
 }

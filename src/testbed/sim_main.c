@@ -92,6 +92,14 @@ module_param_named(fail_set_hooks, sim_fail_set_hooks, int, 0644);
 MODULE_PARM_DESC(fail_set_hooks,
 		 "errno that registering guest hooks fails with (0: none)");
 
+/*
+ * While set to a positive errno, QCI fails with it although the machine has
+ * QCI (the real wrapper fails with -EOPNOTSUPP when PQAP(QCI) is refused).
+ */
+int sim_fail_qci;
+module_param_named(fail_qci, sim_fail_qci, int, 0644);
+MODULE_PARM_DESC(fail_qci, "errno that QCI fails with (0: none)");
+
 bool sim_has_qci;
 bool sim_apxa;
 unsigned int sim_na;
