@@ -13,6 +13,24 @@
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
+/// Fails to compile if `$t` is `Send`: lock guards must stay with the task
+/// that took the lock, as the `kernel` crate's guards do.
+macro_rules! assert_not_send {
+    ($t:ty) => {
+        const _: fn() = || {
+            trait AmbiguousIfSend<A> {
+                fn some_item() {}
+            }
+            impl<T: ?Sized> AmbiguousIfSend<()> for T {}
+            #[allow(dead_code)]
+            struct IsSend;
+            impl<T: ?Sized + Send> AmbiguousIfSend<IsSend> for T {}
+            let _ = <$t as AmbiguousIfSend<_>>::some_item;
+        };
+    };
+}
+pub(crate) use assert_not_send;
+
 // The core is written ahead of the driver code that uses all of it, and its
 // items are `pub` for the host crate's tests.
 #[allow(dead_code, unreachable_pub)]
@@ -26,9 +44,9 @@ mod sys;
 mod kunit;
 
 use driver::state::DriverState;
+use matrix::reset;
 use sys::ap_driver::ApDriver;
 use sys::dbf::DebugArea;
-use sys::global::Published;
 use sys::matrix_dev::MatrixDevice;
 use sys::mdev::MdevParent;
 
@@ -38,17 +56,24 @@ module! {
     authors: ["vfio-ap-rs developers"],
     description: "VFIO AP crypto pass-through for KVM guests on s390 (Rust)",
     license: "GPL",
+    params: {
+        reset_timeout_ms: u32 {
+            default: 10000,
+            description: "How long the resets of one event may take before queues that have not settled are given up, in ms (default 10000)",
+        },
+    },
 }
 
 /// The loaded module: its registrations, dropped in field order on unload
-/// (guests and mdevs first, then the queues, the published state last), the
-/// reverse of the order they are made in.
+/// (guests and mdevs first, then the queues, the matrix device), the reverse
+/// of the order they are made in. Each registration holds a reference to
+/// the driver state, its callbacks' context, and drops it only after it is
+/// unregistered.
 pub(crate) struct VfioAp {
-    _guest_hooks: hw::GuestHooks,
-    _mdev_parent: MdevParent,
-    _ap_driver: ApDriver,
+    _guest_hooks: hw::GuestHooks<DriverState>,
+    _mdev_parent: MdevParent<DriverState>,
+    _ap_driver: ApDriver<DriverState>,
     _matrix: MatrixDevice,
-    _state: Published,
     _dbf: DebugArea,
 }
 
@@ -59,22 +84,29 @@ impl kernel::Module for VfioAp {
             pr_err!("the machine has no AP instructions\n");
             return Err(ENODEV);
         }
-        // Without QCI the host configuration is empty, as in the C driver:
-        // nothing is ever passed through.
-        let host = hw::qci().unwrap_or_default();
-        let state = Arc::pin_init(DriverState::new(host)?, GFP_KERNEL)?;
-        let state = Published::new(state);
+        // Without QCI (facility 12) the host configuration is empty, as in
+        // the C driver: nothing is ever passed through. If QCI is there but
+        // fails, the C driver does not load; neither do we.
+        let host = match hw::qci() {
+            Ok(host) => host.unwrap_or_default(),
+            Err(e) => {
+                pr_err!("QCI failed: {e:?}\n");
+                return Err(e);
+            }
+        };
+        let timeout_ms = module_parameters::reset_timeout_ms.value();
+        let rounds = reset::rounds_for(timeout_ms);
+        let state = Arc::pin_init(DriverState::new(host, rounds)?, GFP_KERNEL)?;
         let matrix = MatrixDevice::register()?;
-        let ap_driver = ApDriver::register()?;
-        let mdev_parent = MdevParent::register(&matrix)?;
-        let guest_hooks = hw::GuestHooks::register()?;
+        let ap_driver = ApDriver::register(state.clone())?;
+        let mdev_parent = MdevParent::register(&matrix, state.clone())?;
+        let guest_hooks = hw::GuestHooks::register(state)?;
         pr_info!("loaded\n");
         Ok(VfioAp {
             _guest_hooks: guest_hooks,
             _mdev_parent: mdev_parent,
             _ap_driver: ap_driver,
             _matrix: matrix,
-            _state: state,
             _dbf: dbf,
         })
     }

@@ -6,10 +6,15 @@
  * lands in Rust (vfio_ap_rs_*).
  */
 #include <linux/device.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "ap_bus.h"
 #include "glue.h"
+
+/* Set before the driver registers, cleared after it unregistered. */
+static struct vfio_ap_rs_queue_ops queue_ops;
+static const void *queue_ctx;
 
 static u16 queue_qid(struct ap_device *apdev)
 {
@@ -19,7 +24,7 @@ static u16 queue_qid(struct ap_device *apdev)
 static ssize_t status_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	return vfio_ap_rs_queue_status_show(to_ap_queue(dev)->qid, buf);
+	return queue_ops.status_show(queue_ctx, to_ap_queue(dev)->qid, buf);
 }
 static DEVICE_ATTR_RO(status);
 
@@ -39,7 +44,7 @@ static int vfio_ap_glue_queue_probe(struct ap_device *apdev)
 	ret = sysfs_create_group(&apdev->device.kobj, &vfio_queue_attr_group);
 	if (ret)
 		return ret;
-	ret = vfio_ap_rs_queue_probe(queue_qid(apdev));
+	ret = queue_ops.probe(queue_ctx, queue_qid(apdev));
 	if (ret)
 		sysfs_remove_group(&apdev->device.kobj, &vfio_queue_attr_group);
 	return ret;
@@ -48,26 +53,26 @@ static int vfio_ap_glue_queue_probe(struct ap_device *apdev)
 static void vfio_ap_glue_queue_remove(struct ap_device *apdev)
 {
 	sysfs_remove_group(&apdev->device.kobj, &vfio_queue_attr_group);
-	vfio_ap_rs_queue_remove(queue_qid(apdev));
+	queue_ops.remove(queue_ctx, queue_qid(apdev));
 }
 
 static int vfio_ap_glue_in_use(unsigned long *apm, unsigned long *aqm)
 {
-	return vfio_ap_rs_in_use(apm, aqm);
+	return queue_ops.in_use(queue_ctx, apm, aqm);
 }
 
 static void vfio_ap_glue_config_changed(struct ap_config_info *new_info,
 					struct ap_config_info *old_info)
 {
 	if (new_info && old_info)
-		vfio_ap_rs_config_changed(new_info, old_info);
+		queue_ops.config_changed(queue_ctx, new_info, old_info);
 }
 
 static void vfio_ap_glue_scan_complete(struct ap_config_info *new_info,
 				       struct ap_config_info *old_info)
 {
 	if (new_info && old_info)
-		vfio_ap_rs_scan_complete(new_info, old_info);
+		queue_ops.scan_complete(queue_ctx);
 }
 
 /* Only type 10 adapters (CEX4) and later are supported. */
@@ -94,7 +99,16 @@ static struct ap_driver vfio_ap_drv = {
 	.ids = vfio_ap_queue_ids,
 };
 
-struct ap_driver *vfio_ap_glue_ap_driver(void)
+struct ap_driver *vfio_ap_glue_ap_driver(const struct vfio_ap_rs_queue_ops *ops,
+				       const void *ctx)
 {
+	queue_ops = *ops;
+	queue_ctx = ctx;
 	return &vfio_ap_drv;
+}
+
+void vfio_ap_glue_ap_driver_clear(void)
+{
+	memset(&queue_ops, 0, sizeof(queue_ops));
+	queue_ctx = NULL;
 }

@@ -17,11 +17,13 @@ bool vfio_ap_hw_instructions_available(void)
 	return ap_instructions_available();
 }
 
+bool vfio_ap_hw_qci_installed(void)
+{
+	return test_facility(12);
+}
+
 int vfio_ap_hw_qci(struct ap_config_info *info)
 {
-	/* Without QCI (facility 12) the host configuration stays empty. */
-	if (!test_facility(12))
-		return -EOPNOTSUPP;
 	return ap_qci(info);
 }
 

@@ -20,6 +20,8 @@ struct device;
 
 /* Production AP-instruction shims (src/c/ap_hw.c). */
 bool vfio_ap_hw_instructions_available(void);
+/* Whether the machine has QCI (facility 12); then QCI into @info. */
+bool vfio_ap_hw_qci_installed(void);
 struct ap_config_info;
 int vfio_ap_hw_qci(struct ap_config_info *info);
 u8 vfio_ap_hw_tapq(u16 qid);
@@ -43,44 +45,63 @@ struct device *vfio_ap_glue_matrix_register(void);
 void vfio_ap_glue_matrix_unregister(struct device *matrix);
 
 /*
- * The mdev driver "vfio_ap_mdev" and the mdev parent with the type
- * "passthrough" on the matrix device (src/c/mdev.c).
+ * What the mdev side asks of the driver, implemented in Rust
+ * (src/sys/mdev.rs), called with the context pointer given at registration:
+ * create returns the driver's state of a new mdev @dev with UUID @uuid (or
+ * an ERR_PTR), which destroy takes back once the vfio device is
+ * unregistered; show fills one page and returns its length, store returns
+ * @count or a negative errno (by attribute name).
  */
-int vfio_ap_glue_mdev_register(struct device *matrix);
+struct vfio_ap_rs_mdev_ops {
+	void *(*create)(const void *ctx, struct device *dev, const guid_t *uuid);
+	void (*destroy)(const void *ctx, void *mdev);
+	ssize_t (*show)(const void *ctx, void *mdev, const char *attr,
+			char *buf);
+	ssize_t (*store)(const void *ctx, void *mdev, const char *attr,
+			 const char *buf, size_t count);
+};
+
+/*
+ * The mdev driver "vfio_ap_mdev" and the mdev parent with the type
+ * "passthrough" on the matrix device (src/c/mdev.c); copies @ops and keeps
+ * @ctx until unregistered.
+ */
+int vfio_ap_glue_mdev_register(struct device *matrix,
+			       const struct vfio_ap_rs_mdev_ops *ops,
+			       const void *ctx);
 void vfio_ap_glue_mdev_unregister(void);
 
-/* vfio_ap's struct ap_driver (src/c/ap_drv.c), registered through src/hw. */
-struct ap_driver *vfio_ap_glue_ap_driver(void);
+/*
+ * The AP bus driver's callbacks, implemented in Rust (src/sys/ap_driver.rs)
+ * and called with the context pointer given at registration; queues by
+ * number (APQN).
+ */
+struct vfio_ap_rs_queue_ops {
+	int (*probe)(const void *ctx, u16 qid);
+	void (*remove)(const void *ctx, u16 qid);
+	ssize_t (*status_show)(const void *ctx, u16 qid, char *buf);
+	int (*in_use)(const void *ctx, const unsigned long *apm,
+		      const unsigned long *aqm);
+	void (*config_changed)(const void *ctx,
+			       const struct ap_config_info *new_info,
+			       const struct ap_config_info *old_info);
+	void (*scan_complete)(const void *ctx);
+};
+
+/*
+ * vfio_ap's struct ap_driver (src/c/ap_drv.c), to register through src/hw:
+ * copies @ops and keeps @ctx for the callbacks. Clear them again once the
+ * driver is unregistered.
+ */
+struct ap_driver *vfio_ap_glue_ap_driver(const struct vfio_ap_rs_queue_ops *ops,
+					 const void *ctx);
+void vfio_ap_glue_ap_driver_clear(void);
 
 /* --- Implemented in Rust, called by C ----------------------------------- */
 
 /* The text of the matrix device's "features" file; returns its length. */
 ssize_t vfio_ap_rs_features_show(char *buf);
 
-/*
- * A new mdev @dev with UUID @uuid: returns the Rust state to keep with the
- * vfio device, or an ERR_PTR. vfio_ap_rs_mdev_destroy() takes it back once
- * the vfio device is unregistered.
- */
-void *vfio_ap_rs_mdev_create(struct device *dev, const guid_t *uuid);
-void vfio_ap_rs_mdev_destroy(void *mdev);
 
-/*
- * The mdev's own sysfs files, by attribute name: show fills one page and
- * returns its length; store returns @count or a negative errno.
- */
-ssize_t vfio_ap_rs_mdev_show(void *mdev, const char *attr, char *buf);
-ssize_t vfio_ap_rs_mdev_store(void *mdev, const char *attr, const char *buf,
-			      size_t count);
-
-/* The AP bus driver's callbacks, by queue number (APQN). */
-int vfio_ap_rs_queue_probe(u16 qid);
-void vfio_ap_rs_queue_remove(u16 qid);
-ssize_t vfio_ap_rs_queue_status_show(u16 qid, char *buf);
-int vfio_ap_rs_in_use(const unsigned long *apm, const unsigned long *aqm);
-void vfio_ap_rs_config_changed(const struct ap_config_info *new_info,
-			       const struct ap_config_info *old_info);
-void vfio_ap_rs_scan_complete(const struct ap_config_info *new_info,
-			      const struct ap_config_info *old_info);
 
 #endif /* VFIO_AP_GLUE_H */

@@ -4,12 +4,14 @@
  * its one type "passthrough" on the matrix device, the vfio device every mdev
  * is, and the mdev's sysfs files. All of it is static tables and the
  * container struct vfio_alloc_device() needs; what the files say and do is
- * decided in Rust (vfio_ap_rs_*).
+ * decided in Rust, reached through the table of trampolines
+ * src/sys/mdev.rs hands over at registration.
  */
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/mdev.h>
 #include <linux/module.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/vfio.h>
 
@@ -17,6 +19,10 @@
 
 /* 256 adapters x 256 domains, the most queues there can be to pass through. */
 #define VFIO_AP_MAX_INSTANCES (256 * 256)
+
+/* Set while the parent is registered. */
+static struct vfio_ap_rs_mdev_ops mdev_ops;
+static const void *mdev_ctx;
 
 /* A vfio device as vfio_alloc_device() wants it, with the Rust mdev state. */
 struct vfio_ap_glue_mdev {
@@ -34,15 +40,15 @@ static void *mdev_state(struct device *dev)
 static ssize_t mdev_attr_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
-	return vfio_ap_rs_mdev_show(mdev_state(dev), attr->attr.name, buf);
+	return mdev_ops.show(mdev_ctx, mdev_state(dev), attr->attr.name, buf);
 }
 
 static ssize_t mdev_attr_store(struct device *dev,
 			       struct device_attribute *attr, const char *buf,
 			       size_t count)
 {
-	return vfio_ap_rs_mdev_store(mdev_state(dev), attr->attr.name, buf,
-				     count);
+	return mdev_ops.store(mdev_ctx, mdev_state(dev), attr->attr.name, buf,
+			      count);
 }
 
 #define VFIO_AP_ATTR_WO(_name) \
@@ -111,7 +117,7 @@ static int vfio_ap_glue_mdev_probe(struct mdev_device *mdev)
 	if (IS_ERR(m))
 		return PTR_ERR(m);
 
-	m->rust = vfio_ap_rs_mdev_create(&mdev->dev, &mdev->uuid);
+	m->rust = mdev_ops.create(mdev_ctx, &mdev->dev, &mdev->uuid);
 	if (IS_ERR(m->rust)) {
 		ret = PTR_ERR(m->rust);
 		goto err_put;
@@ -125,7 +131,7 @@ static int vfio_ap_glue_mdev_probe(struct mdev_device *mdev)
 
 err_destroy:
 	dev_set_drvdata(&mdev->dev, NULL);
-	vfio_ap_rs_mdev_destroy(m->rust);
+	mdev_ops.destroy(mdev_ctx, m->rust);
 err_put:
 	vfio_put_device(&m->vdev);
 	return ret;
@@ -138,7 +144,7 @@ static void vfio_ap_glue_mdev_remove(struct mdev_device *mdev)
 	/* Blocks until userspace has closed the device. */
 	vfio_unregister_group_dev(&m->vdev);
 	dev_set_drvdata(&mdev->dev, NULL);
-	vfio_ap_rs_mdev_destroy(m->rust);
+	mdev_ops.destroy(mdev_ctx, m->rust);
 	vfio_put_device(&m->vdev);
 }
 
@@ -166,19 +172,30 @@ static struct mdev_type *vfio_ap_mdev_types[] = {
 
 static struct mdev_parent vfio_ap_mdev_parent;
 
-int vfio_ap_glue_mdev_register(struct device *matrix)
+int vfio_ap_glue_mdev_register(struct device *matrix,
+			       const struct vfio_ap_rs_mdev_ops *ops,
+			       const void *ctx)
 {
 	int ret;
 
+	mdev_ops = *ops;
+	mdev_ctx = ctx;
 	ret = mdev_register_driver(&vfio_ap_matrix_driver);
 	if (ret)
-		return ret;
+		goto err_clear;
 
 	ret = mdev_register_parent(&vfio_ap_mdev_parent, matrix,
 				   &vfio_ap_matrix_driver, vfio_ap_mdev_types,
 				   ARRAY_SIZE(vfio_ap_mdev_types));
 	if (ret)
-		mdev_unregister_driver(&vfio_ap_matrix_driver);
+		goto err_driver;
+	return 0;
+
+err_driver:
+	mdev_unregister_driver(&vfio_ap_matrix_driver);
+err_clear:
+	memset(&mdev_ops, 0, sizeof(mdev_ops));
+	mdev_ctx = NULL;
 	return ret;
 }
 
@@ -187,4 +204,6 @@ void vfio_ap_glue_mdev_unregister(void)
 	/* Removes every mdev first, through vfio_ap_glue_mdev_remove(). */
 	mdev_unregister_parent(&vfio_ap_mdev_parent);
 	mdev_unregister_driver(&vfio_ap_matrix_driver);
+	memset(&mdev_ops, 0, sizeof(mdev_ops));
+	mdev_ctx = NULL;
 }

@@ -7,23 +7,27 @@
 //! guest's pqap hook rwsem -> `mdevs`.
 //!
 //! - `guests` is held by everyone who changes an mdev's matrix, adds or
-//!   removes an mdev, or uses a guest to plug or unplug; holding it is the
-//!   right to use an mdev's guest.
+//!   removes an mdev, binds or unbinds a queue, resets queues, or uses a
+//!   guest to plug or unplug; holding it is the right to use an mdev's guest,
+//!   and it is the only lock held while queue resets are waited for.
 //! - `mdevs` protects every mdev's matrix state, the host configuration and
-//!   the usable-queue rows.
+//!   the usable-queue rows; it is never held across a wait.
 
 use core::sync::atomic::AtomicU64;
 
+use kernel::device::Device;
 use kernel::new_mutex;
 use kernel::prelude::*;
+use kernel::sync::aref::ARef;
 use kernel::sync::Mutex;
 
 use crate::hw::Guest;
 use crate::matrix::ap_matrix::HostConfig;
-use crate::matrix::filter::set_usable;
+use crate::matrix::filter::{set_usable, QueueRows};
 use crate::matrix::ids::{Apqn, AP_DEVICES};
 use crate::matrix::mask::ApqiMask;
 use crate::matrix::mdev::MdevMatrix;
+use crate::matrix::reset::QueueReset;
 
 /// A guest attached to an mdev.
 pub(crate) struct Attachment {
@@ -37,6 +41,16 @@ pub(crate) struct Attachment {
 pub(crate) struct Guests {
     /// Which mdev has which guest.
     pub(crate) attached: KVec<Attachment>,
+    /// Bound queues: per adapter, the domains whose queue is bound to
+    /// vfio_ap. Written by probe and remove, read by resets.
+    pub(crate) bound: KVec<ApqiMask>,
+    /// One reset slot per bound queue, reserved when the queue binds, so a
+    /// batch of resets never allocates (it runs where failing is not an
+    /// option: unbind, mdev removal, guest detach).
+    pub(crate) reset_slots: KVec<QueueReset>,
+    /// Outcome of the last reset batch: per adapter, the domains whose
+    /// queue may be passed to a guest afterwards.
+    pub(crate) reset_passable: KVec<ApqiMask>,
 }
 
 impl Guests {
@@ -47,14 +61,39 @@ impl Guests {
             .find(|a| a.mdev == id)
             .map(|a| &a.guest)
     }
+
+    /// Whether `apqn` is bound to vfio_ap.
+    pub(crate) fn is_bound(&self, apqn: Apqn) -> bool {
+        self.bound[..].is_usable(apqn)
+    }
+
+    /// Records that `apqn` is bound, with its reset slot; fails (and
+    /// changes nothing) if the slot cannot be allocated.
+    pub(crate) fn bind(&mut self, apqn: Apqn) -> Result {
+        if self.is_bound(apqn) {
+            return Ok(());
+        }
+        self.reset_slots.push(QueueReset::IDLE, GFP_KERNEL)?;
+        set_usable(&mut self.bound, apqn, true);
+        Ok(())
+    }
+
+    /// Records that `apqn` is no longer bound and gives its slot back.
+    pub(crate) fn unbind(&mut self, apqn: Apqn) {
+        if set_usable(&mut self.bound, apqn, false) {
+            self.reset_slots.pop();
+        }
+    }
 }
 
 /// One mdev's entry in the shared state.
 pub(crate) struct MdevEntry {
     /// The mdev's id (see [`super::mdev::Mdev`]).
     pub(crate) id: u64,
-    /// Its UUID, for messages.
+    /// Its UUID.
     pub(crate) uuid: [u8; 16],
+    /// Its device, for messages (`vfio_ap_mdev <uuid>: ...`).
+    pub(crate) dev: ARef<Device>,
     /// Its assignment, shadow APCB and pending host additions.
     pub(crate) matrix: MdevMatrix,
 }
@@ -66,10 +105,7 @@ pub(crate) struct Mdevs {
     /// Usable queues: per adapter, the domains whose queue is bound to
     /// vfio_ap and passable.
     pub(crate) usable: KVec<ApqiMask>,
-    /// Bound queues: per adapter, the domains whose queue is bound to
-    /// vfio_ap.
-    pub(crate) bound: KVec<ApqiMask>,
-    /// Every mdev.
+    /// Every mdev, oldest first.
     pub(crate) list: KVec<MdevEntry>,
 }
 
@@ -101,17 +137,6 @@ impl Mdevs {
             .find(|e| e.matrix.assigned().has_queue(apqn))
             .map(|e| e.id)
     }
-
-    /// Whether `apqn` is bound to vfio_ap.
-    pub(crate) fn is_bound(&self, apqn: Apqn) -> bool {
-        use crate::matrix::filter::QueueRows;
-        self.bound[..].is_usable(apqn)
-    }
-
-    /// Records whether `apqn` is bound (and so, after a probe, usable).
-    pub(crate) fn set_bound(&mut self, apqn: Apqn, bound: bool) {
-        set_usable(&mut self.bound, apqn, bound);
-    }
 }
 
 /// One mdev's entry, mutable, beside everything else, readable.
@@ -123,11 +148,28 @@ pub(crate) struct Split<'a> {
     pub(crate) after: &'a [MdevEntry],
 }
 
-/// The driver's shared state.
+/// The other mdevs of a [`Split`] in 7.3's list order, newest first (it adds
+/// mdevs at the head of its list), for checks that stop at the first
+/// conflict.
+pub(crate) type NewestFirst<'a> = core::iter::Chain<
+    core::iter::Rev<core::slice::Iter<'a, MdevEntry>>,
+    core::iter::Rev<core::slice::Iter<'a, MdevEntry>>,
+>;
+
+impl<'a> Split<'a> {
+    /// The other mdevs, newest first.
+    pub(crate) fn others_newest_first(&self) -> NewestFirst<'a> {
+        Iterator::chain(self.after.iter().rev(), self.before.iter().rev())
+    }
+}
+
+/// The driver's shared state: the context of every callback.
 #[pin_data]
 pub(crate) struct DriverState {
     /// The id of the next mdev (ids are never reused).
     pub(crate) next_mdev_id: AtomicU64,
+    /// The bound of one batch of queue resets, in poll rounds.
+    pub(crate) reset_rounds: u32,
     #[pin]
     pub(crate) guests: Mutex<Guests>,
     #[pin]
@@ -135,15 +177,20 @@ pub(crate) struct DriverState {
 }
 
 impl DriverState {
-    /// The state for a host configuration `host`.
-    pub(crate) fn new(host: HostConfig) -> Result<impl PinInit<Self, Error>> {
-        let usable = KVec::from_elem(ApqiMask::EMPTY, AP_DEVICES, GFP_KERNEL)?;
-        let bound = KVec::from_elem(ApqiMask::EMPTY, AP_DEVICES, GFP_KERNEL)?;
+    /// The state for a host configuration `host`, with resets bounded to
+    /// `reset_rounds` poll rounds.
+    pub(crate) fn new(host: HostConfig, reset_rounds: u32) -> Result<impl PinInit<Self, Error>> {
+        let rows = || KVec::from_elem(ApqiMask::EMPTY, AP_DEVICES, GFP_KERNEL);
+        let (usable, bound, reset_passable) = (rows()?, rows()?, rows()?);
         Ok(try_pin_init!(Self {
             next_mdev_id: AtomicU64::new(1),
+            reset_rounds,
             guests <- new_mutex!(
                 Guests {
                     attached: KVec::new(),
+                    bound,
+                    reset_slots: KVec::new(),
+                    reset_passable,
                 },
                 "vfio_ap_guests_lock"
             ),
@@ -151,7 +198,6 @@ impl DriverState {
                 Mdevs {
                     host,
                     usable,
-                    bound,
                     list: KVec::new(),
                 },
                 "vfio_ap_mdevs_lock"

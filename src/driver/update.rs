@@ -2,43 +2,62 @@
 
 //! Carrying out the matrix core's decisions: committing an mdev's shadow
 //! APCB to its guest and resetting queues.
+//!
+//! Every event goes through [`update`], in this order:
+//! 1. with `guests` held (by the caller), the mdev's guest lock and `mdevs`
+//!    are taken and the core decides; the shadow is committed to the guest;
+//! 2. the guest lock and `mdevs` are released, and the queues the event
+//!    asked to reset are reset as one batch (every ZAPQ first, then the set
+//!    is polled together, under one bound), holding `guests` only;
+//! 3. the guest lock and `mdevs` are taken again to record which queues may
+//!    be passed to guests now; where that changes the shadow, it is
+//!    committed again.
+//!
+//! Why waiting with `guests` alone is safe (`Documentation/locking.md`):
+//! every writer of assignments, bindings, the host configuration and
+//! attachments holds `guests`, so nothing can plug the queues being reset
+//! back into a guest before step 3; they were committed out of every guest
+//! in step 1 (or the guest is gone). Readers of an mdev's files need only
+//! `mdevs`, which nobody holds while waiting.
 
 use kernel::prelude::*;
+use kernel::time::{delay::fsleep, Delta};
 
-use super::state::Mdevs;
-use crate::hw::{self, GuestLock};
-use crate::matrix::filter::set_usable;
+use super::state::{DriverState, Guests, Mdevs};
+use crate::hw::{self, Guest, GuestLock};
+use crate::matrix::filter::{set_usable, QueueRows, ResetPlan};
 use crate::matrix::ids::Apqn;
 use crate::matrix::mdev::{Env, Update};
-use crate::matrix::reset::{self, Outcome, QueueReset, Step};
+use crate::matrix::reset::{self, Outcome, QueueReset, ResetMachine};
 
-/// Carries out `update` of mdev `id`: commit the shadow to the guest (if one
-/// is attached: `guest` is its lock, held), then reset the planned queues
-/// that are bound. A reset that changes a queue's passability is itself an
-/// event for the mdev, which may commit again (but never asks for resets).
-/// `leaving` is a queue being unbound: it is reset, but can no longer become
-/// usable.
+/// Carries out an event of mdev `id` (or of no mdev, `None`): `decide` runs
+/// with the mdev's guest lock (if it has a guest) and `mdevs` held, changes
+/// the state and says what to do; the shadow is committed, then the planned
+/// resets run (see the module's documentation). `leaving` is a queue being
+/// unbound: it is reset, but can no longer become usable.
 ///
-/// Called with `guests`, the guest's lock and `mdevs` held, in that order.
-pub(crate) fn carry_out(
-    mdevs: &mut Mdevs,
-    id: u64,
-    guest: Option<&GuestLock<'_>>,
-    update: Update,
+/// The caller holds `guests` (and may hold `ap_attr_mutex`, which `decide`
+/// may release once it has recorded the change).
+pub(crate) fn update<E>(
+    state: &DriverState,
+    guests: &mut Guests,
+    id: Option<u64>,
     leaving: Option<Apqn>,
-) {
-    if update.commit {
-        commit(mdevs, id, guest);
-    }
-    for apqn in update.reset.queues() {
-        if !mdevs.is_bound(apqn) {
-            continue;
+    decide: impl FnOnce(&mut Mdevs) -> Result<Update, E>,
+) -> Result<(), E> {
+    let plan = {
+        let guest = id.and_then(|id| guests.guest_of(id)).map(Guest::lock);
+        let mut mdevs = state.mdevs.lock();
+        let update = decide(&mut mdevs)?;
+        if let (true, Some(id)) = (update.commit, id) {
+            commit(&mdevs, id, guest.as_ref());
         }
-        let passable = reset_queue(apqn);
-        if Some(apqn) != leaving && set_usable(&mut mdevs.usable, apqn, passable) {
-            passability_changed(mdevs, id, guest, apqn, passable);
-        }
+        update.reset
+    };
+    if !plan.is_empty() {
+        reset_and_settle(state, guests, id, &plan, leaving);
     }
+    Ok(())
 }
 
 /// Commits mdev `id`'s shadow APCB to its guest, if it has one.
@@ -48,15 +67,45 @@ pub(crate) fn commit(mdevs: &Mdevs, id: u64, guest: Option<&GuestLock<'_>>) {
     }
 }
 
-fn passability_changed(
-    mdevs: &mut Mdevs,
-    id: u64,
-    guest: Option<&GuestLock<'_>>,
-    apqn: Apqn,
-    passable: bool,
+/// Resets the bound queues of `plan` as one batch, holding only `guests`,
+/// then records which of them may be passed to guests: a queue whose
+/// passability changed is an event of mdev `id`, which may commit again
+/// (it never asks for more resets).
+pub(crate) fn reset_and_settle(
+    state: &DriverState,
+    guests: &mut Guests,
+    id: Option<u64>,
+    plan: &ResetPlan,
+    leaving: Option<Apqn>,
 ) {
+    reset_batch(state, guests, plan);
+    let guests = &*guests;
+    let guest = id.and_then(|id| guests.guest_of(id)).map(Guest::lock);
+    let mut mdevs = state.mdevs.lock();
+    let mut changed = false;
+    for apqn in plan.queues() {
+        if !guests.is_bound(apqn) || Some(apqn) == leaving {
+            continue;
+        }
+        let passable = guests.reset_passable[..].is_usable(apqn);
+        if set_usable(&mut mdevs.usable, apqn, passable) {
+            if let Some(id) = id {
+                changed |= passability_changed(&mut mdevs, id, apqn, passable);
+            }
+        }
+    }
+    if let (true, Some(id)) = (changed, id) {
+        commit(&mdevs, id, guest.as_ref());
+    }
+}
+
+/// The queue `apqn` of mdev `id` became passable or not; returns whether
+/// the shadow changed.
+fn passability_changed(mdevs: &mut Mdevs, id: u64, apqn: Apqn, passable: bool) -> bool {
     let host = mdevs.host.matrix;
-    let Some(split) = mdevs.split(id) else { return };
+    let Some(split) = mdevs.split(id) else {
+        return false;
+    };
     let env = Env {
         host: &host,
         queues: split.usable,
@@ -66,41 +115,71 @@ fn passability_changed(
     } else {
         split.this.matrix.queue_unusable(apqn, &env)
     };
-    if update.commit {
-        commit(mdevs, id, guest);
+    update.commit
+}
+
+/// The machine's instructions, for the core's batch reset.
+struct Machine;
+
+impl ResetMachine for Machine {
+    fn zapq(&mut self, apqn: Apqn) -> u8 {
+        hw::zapq(apqn)
+    }
+
+    fn tapq(&mut self, apqn: Apqn) -> u8 {
+        hw::tapq(apqn)
+    }
+
+    fn wait(&mut self) {
+        fsleep(Delta::from_millis(i64::from(reset::POLL_INTERVAL_MS)));
     }
 }
 
-/// Resets `apqn` (ZAPQ, then TAPQ until it settles) and returns whether it
-/// may be passed to a guest afterwards.
-pub(crate) fn reset_queue(apqn: Apqn) -> bool {
-    let (mut state, mut step) = QueueReset::start(hw::zapq(apqn));
-    let mut waited_ms: u32 = 0;
-    let outcome = loop {
-        step = match step {
-            Step::Poll => {
-                kernel::time::delay::fsleep(kernel::time::Delta::from_millis(i64::from(
-                    reset::POLL_INTERVAL_MS,
-                )));
-                waited_ms = waited_ms.saturating_add(reset::POLL_INTERVAL_MS);
-                state.tapq(hw::tapq(apqn))
-            }
-            Step::Rezap => state.zapq(hw::zapq(apqn)),
-            Step::Done(outcome) => break outcome,
-        };
-    };
-    let (apid, apqi) = (apqn.apid().get(), apqn.apqi().get());
-    match outcome {
-        Outcome::Completed | Outcome::Gone => {}
-        Outcome::InvalidZapq(rc) => {
+/// Resets the bound queues of `plan` (ZAPQ each, then poll them together)
+/// and records in `guests.reset_passable` which may be passed to guests.
+fn reset_batch(state: &DriverState, guests: &mut Guests, plan: &ResetPlan) {
+    let Guests {
+        bound,
+        reset_slots,
+        reset_passable,
+        ..
+    } = guests;
+    let bound = &bound[..];
+    let queues = plan.queues().filter(|apqn| bound.is_usable(*apqn));
+    let rounds = state.reset_rounds;
+    reset::reset_batch(queues, &mut reset_slots[..], rounds, &mut Machine, |r| {
+        report(r, rounds);
+        set_usable(reset_passable, r.apqn(), r.passable());
+    });
+}
+
+/// Logs a reset that did not end well, naming the queue and its codes.
+fn report(r: &QueueReset, rounds: u32) {
+    let (apid, apqi) = (r.apqn().apid().get(), r.apqn().apqi().get());
+    match r.outcome() {
+        Some(Outcome::Completed | Outcome::Gone) | None => {}
+        Some(Outcome::InvalidZapq(rc)) => {
             pr_warn!("PQAP/ZAPQ for {apid:02x}.{apqi:04x} failed with invalid rc={rc}\n");
         }
-        Outcome::InvalidTapq(rc) => {
+        Some(Outcome::InvalidTapq(rc)) => {
             pr_warn!("failed to verify reset of queue {apid:02x}.{apqi:04x}: TAPQ rc={rc}\n");
         }
-        Outcome::TimedOut => {
-            pr_warn!("reset of queue {apid:02x}.{apqi:04x} did not finish in {waited_ms} ms\n");
+        Some(Outcome::TimedOut) => {
+            let ms = rounds.saturating_mul(reset::POLL_INTERVAL_MS);
+            let (zapqs, tapqs) = r.counts();
+            let zapq_rc = r.zapq_rc();
+            match r.tapq_rc() {
+                Some(tapq_rc) => pr_warn!(
+                    "reset of queue {apid:02x}.{apqi:04x} did not finish in {ms} ms \
+                     (last ZAPQ rc={zapq_rc:#04x}, TAPQ rc={tapq_rc:#04x}; \
+                     {zapqs} ZAPQs, {tapqs} TAPQs): not passed to guests until it is reset again\n"
+                ),
+                None => pr_warn!(
+                    "reset of queue {apid:02x}.{apqi:04x} did not finish in {ms} ms \
+                     (last ZAPQ rc={zapq_rc:#04x}, no TAPQ; {zapqs} ZAPQs): \
+                     not passed to guests until it is reset again\n"
+                ),
+            }
         }
     }
-    state.passable(outcome)
 }

@@ -5,7 +5,7 @@
 
 use kernel::ffi::{c_int, c_void};
 
-use super::QciBuffer;
+use super::{GuestEvents, QciBuffer};
 use crate::matrix::ap_matrix::{HostConfig, QCI_INFO_SIZE};
 use crate::matrix::ids::Apqn;
 
@@ -14,6 +14,7 @@ mod ffi {
 
     extern "C" {
         pub(super) fn vfio_ap_hw_instructions_available() -> bool;
+        pub(super) fn vfio_ap_hw_qci_installed() -> bool;
         pub(super) fn vfio_ap_hw_qci(info: *mut u8) -> c_int;
         pub(super) fn vfio_ap_hw_tapq(qid: u16) -> u8;
         pub(super) fn vfio_ap_hw_zapq(qid: u16) -> u8;
@@ -31,13 +32,19 @@ pub(crate) fn instructions_available() -> bool {
     unsafe { ffi::vfio_ap_hw_instructions_available() }
 }
 
-/// The host's AP configuration from PQAP(QCI), or `None` without QCI.
-pub(crate) fn qci() -> Option<HostConfig> {
+/// The host's AP configuration from PQAP(QCI): `None` if the machine has no
+/// QCI (facility 12), the error of QCI if it fails.
+pub(crate) fn qci() -> kernel::error::Result<Option<HostConfig>> {
+    // SAFETY: tests a facility bit; no arguments, any context.
+    if !unsafe { ffi::vfio_ap_hw_qci_installed() } {
+        return Ok(None);
+    }
     let mut info = QciBuffer([0; QCI_INFO_SIZE]);
     // SAFETY: `info` is a writable, 8-byte aligned buffer of the size of
     // `struct ap_config_info`, which is all QCI writes.
     let rc: c_int = unsafe { ffi::vfio_ap_hw_qci(info.0.as_mut_ptr()) };
-    (rc == 0).then(|| HostConfig::from_qci(&info.0))
+    kernel::error::to_result(rc)?;
+    Ok(Some(HostConfig::from_qci(&info.0)))
 }
 
 /// PQAP(TAPQ) of `apqn`: its response code.
@@ -100,10 +107,13 @@ impl Guest {
     }
 }
 
-/// `kvm->lock`, held.
+/// `kvm->lock`, held. Not `Send`: the task that took the lock releases it.
 pub(crate) struct GuestLock<'a> {
     guest: &'a Guest,
+    _not_send: kernel::types::NotThreadSafe,
 }
+
+crate::assert_not_send!(GuestLock<'static>);
 
 impl GuestLock<'_> {
     /// `kvm_arch_crypto_set_masks`.
@@ -118,11 +128,11 @@ impl GuestLock<'_> {
 }
 
 /// Guests attach through VFIO in production; nothing to register here.
-pub(crate) struct GuestHooks;
+pub(crate) struct GuestHooks<T: GuestEvents>(core::marker::PhantomData<T>);
 
-impl GuestHooks {
+impl<T: GuestEvents> GuestHooks<T> {
     /// Nothing to register.
-    pub(crate) fn register() -> kernel::error::Result<Self> {
-        Ok(Self)
+    pub(crate) fn register(_ctx: kernel::sync::Arc<T>) -> kernel::error::Result<Self> {
+        Ok(Self(core::marker::PhantomData))
     }
 }

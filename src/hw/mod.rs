@@ -21,6 +21,18 @@ pub(crate) use backend::{
     GuestHooks, GuestLock,
 };
 
+/// What guests tell the driver: a guest starts using an mdev (QEMU opening
+/// the vfio device) or stops (closing it). The testbed's simulated world
+/// delivers these through [`GuestHooks`]; in production VFIO's open and
+/// close will (the VFIO/KVM half of the driver).
+#[cfg_attr(not(CONFIG_VFIO_AP_TESTBED), allow(dead_code))]
+pub(crate) trait GuestEvents: Send + Sync + 'static {
+    /// `guest` wants the mdev with UUID `uuid` (a `guid_t`).
+    fn attach(&self, uuid: [u8; 16], guest: Guest) -> kernel::error::Result;
+    /// `guest` is done with the mdev `uuid`.
+    fn detach(&self, uuid: [u8; 16], guest: &Guest);
+}
+
 /// A buffer for QCI's `struct ap_config_info`, which is `__aligned(8)`.
 #[repr(C, align(8))]
 struct QciBuffer([u8; crate::matrix::ap_matrix::QCI_INFO_SIZE]);

@@ -3,8 +3,11 @@
 //! The simulated AP machine and AP bus of the testbed (`vfio_ap_sim.ko`).
 
 use kernel::ffi::{c_int, c_void};
+use kernel::prelude::*;
+use kernel::sync::{Arc, ArcBorrow};
+use kernel::types::NotThreadSafe;
 
-use super::QciBuffer;
+use super::{GuestEvents, QciBuffer};
 use crate::matrix::ap_matrix::{HostConfig, QCI_INFO_SIZE};
 use crate::matrix::ids::Apqn;
 
@@ -13,6 +16,7 @@ mod ffi {
 
     extern "C" {
         pub(super) fn vfio_ap_sim_instructions_available() -> bool;
+        pub(super) fn vfio_ap_sim_qci_installed() -> bool;
         pub(super) fn vfio_ap_sim_qci(info: *mut u8) -> c_int;
         pub(super) fn vfio_ap_sim_tapq(qid: u16, t_bit: bool, hwinfo: *mut u64) -> u32;
         pub(super) fn vfio_ap_sim_zapq(qid: u16) -> u32;
@@ -39,13 +43,19 @@ pub(crate) fn instructions_available() -> bool {
     unsafe { ffi::vfio_ap_sim_instructions_available() }
 }
 
-/// The simulated host AP configuration, or `None` without QCI.
-pub(crate) fn qci() -> Option<HostConfig> {
+/// The simulated host AP configuration: `None` if the machine has no QCI
+/// (facility 12), the error of QCI if it fails.
+pub(crate) fn qci() -> kernel::error::Result<Option<HostConfig>> {
+    // SAFETY: reads a module parameter of the simulator, loaded while we run.
+    if !unsafe { ffi::vfio_ap_sim_qci_installed() } {
+        return Ok(None);
+    }
     let mut info = QciBuffer([0; QCI_INFO_SIZE]);
     // SAFETY: `info` is a writable, 8-byte aligned buffer of the size of
     // `struct ap_config_info`, all the simulator writes.
     let rc: c_int = unsafe { ffi::vfio_ap_sim_qci(info.0.as_mut_ptr()) };
-    (rc == 0).then(|| HostConfig::from_qci(&info.0))
+    kernel::error::to_result(rc)?;
+    Ok(Some(HostConfig::from_qci(&info.0)))
 }
 
 /// Simulated TAPQ of `apqn`: its response code.
@@ -107,8 +117,10 @@ mod guest_ffi {
     /// `struct vfio_ap_sim_hooks`.
     #[repr(C)]
     pub(super) struct SimHooks {
-        pub(super) attach: unsafe extern "C" fn(uuid: *const c_void, guest: *mut c_void) -> c_int,
-        pub(super) detach: unsafe extern "C" fn(uuid: *const c_void, guest: *mut c_void),
+        pub(super) attach:
+            extern "C" fn(ctx: *mut c_void, uuid: *const c_void, guest: *mut c_void) -> c_int,
+        pub(super) detach: extern "C" fn(ctx: *mut c_void, uuid: *const c_void, guest: *mut c_void),
+        pub(super) ctx: *mut c_void,
     }
 
     extern "C" {
@@ -159,7 +171,10 @@ impl Guest {
     pub(crate) fn lock(&self) -> GuestLock<'_> {
         // SAFETY: `self` holds a reference, so the guest is alive.
         unsafe { guest_ffi::vfio_ap_sim_guest_lock(self.ptr.as_ptr()) };
-        GuestLock { guest: self }
+        GuestLock {
+            guest: self,
+            _not_send: NotThreadSafe,
+        }
     }
 }
 
@@ -170,10 +185,14 @@ impl Drop for Guest {
     }
 }
 
-/// A simulated guest's lock, held; what changes its CRYCB needs.
+/// A simulated guest's lock, held; what changes its CRYCB needs. Not
+/// `Send`: the task that took the lock releases it.
 pub(crate) struct GuestLock<'a> {
     guest: &'a Guest,
+    _not_send: NotThreadSafe,
 }
+
+crate::assert_not_send!(GuestLock<'static>);
 
 impl GuestLock<'_> {
     /// `kvm_arch_crypto_set_masks`: the guest's APCB becomes `shadow`.
@@ -207,57 +226,99 @@ impl Drop for GuestLock<'_> {
 }
 
 /// Reads a UUID (`guid_t`) as its 16 bytes.
-fn uuid_bytes(uuid: *const c_void) -> [u8; 16] {
-    // SAFETY: the simulator passes a valid `guid_t`, 16 readable bytes.
+///
+/// # Safety
+///
+/// `uuid` must point to 16 readable bytes.
+unsafe fn uuid_bytes(uuid: *const c_void) -> [u8; 16] {
+    // SAFETY: guaranteed by the caller.
     unsafe { core::ptr::read_unaligned(uuid.cast::<[u8; 16]>()) }
 }
 
-extern "C" fn sim_attach(uuid: *const c_void, guest: *mut c_void) -> c_int {
-    let Some(ptr) = core::ptr::NonNull::new(guest) else {
-        return kernel::error::code::EINVAL.to_errno();
-    };
-    // SAFETY: the simulator passes a live guest for the duration of the call.
-    let guest = unsafe { Guest::get(ptr) };
-    match crate::driver::guests::attach(uuid_bytes(uuid), guest) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
-
-extern "C" fn sim_detach(uuid: *const c_void, guest: *mut c_void) {
-    let Some(ptr) = core::ptr::NonNull::new(guest) else {
-        return;
-    };
-    // SAFETY: the simulator passes a live guest for the duration of the call.
-    let guest = unsafe { Guest::get(ptr) };
-    crate::driver::guests::detach(uuid_bytes(uuid), &guest);
-}
-
-static HOOKS: guest_ffi::SimHooks = guest_ffi::SimHooks {
-    attach: sim_attach,
-    detach: sim_detach,
-};
-
 /// The simulated world's attach and detach hooks (what QEMU's opening and
-/// closing of the vfio device are in production), registered while it lives.
-pub(crate) struct GuestHooks {
-    _private: (),
+/// closing of the vfio device are in production), registered while it lives;
+/// `T` receives them.
+pub(crate) struct GuestHooks<T: GuestEvents> {
+    hooks: KBox<guest_ffi::SimHooks>,
+    _owns: core::marker::PhantomData<Arc<T>>,
 }
 
-impl GuestHooks {
-    /// Registers the hooks; must happen after the driver state is published.
-    pub(crate) fn register() -> kernel::error::Result<Self> {
-        // SAFETY: `HOOKS` is static; the simulator calls it only until it is
-        // cleared in `drop`.
-        kernel::error::to_result(unsafe { guest_ffi::vfio_ap_sim_set_hooks(&HOOKS) })?;
-        Ok(Self { _private: () })
+// SAFETY: the value owns the hooks table and a reference to the `Arc` in
+// it, both usable from any thread.
+unsafe impl<T: GuestEvents> Send for GuestHooks<T> {}
+// SAFETY: `&GuestHooks` exposes nothing.
+unsafe impl<T: GuestEvents> Sync for GuestHooks<T> {}
+
+impl<T: GuestEvents> GuestHooks<T> {
+    /// Registers the hooks, delivering them to `ctx`.
+    pub(crate) fn register(ctx: Arc<T>) -> kernel::error::Result<Self> {
+        let mut hooks = KBox::new(
+            guest_ffi::SimHooks {
+                attach: Self::attach,
+                detach: Self::detach,
+                ctx: core::ptr::null_mut(),
+            },
+            GFP_KERNEL,
+        )?;
+        hooks.ctx = Arc::into_raw(ctx).cast_mut().cast();
+        // SAFETY: the table lives in the returned value, which clears the
+        // hooks before dropping it.
+        let rc = unsafe { guest_ffi::vfio_ap_sim_set_hooks(&*hooks) };
+        if let Err(e) = kernel::error::to_result(rc) {
+            // SAFETY: not registered: no hook can use the context.
+            drop(unsafe { Arc::from_raw(hooks.ctx.cast::<T>()) });
+            return Err(e);
+        }
+        Ok(Self {
+            hooks,
+            _owns: core::marker::PhantomData,
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `ctx` must be the context of registered hooks, in a hook call.
+    unsafe fn ctx<'a>(ctx: *mut c_void) -> ArcBorrow<'a, T> {
+        // SAFETY: made by `Arc::into_raw` in `register`, released only after
+        // the hooks are cleared and no call is in flight.
+        unsafe { ArcBorrow::from_raw(ctx.cast::<T>()) }
+    }
+
+    extern "C" fn attach(
+        ctx: *mut c_void,
+        uuid: *const c_void,
+        guest: *mut c_void,
+    ) -> c_int {
+        let Some(ptr) = core::ptr::NonNull::new(guest) else {
+            return kernel::error::code::EINVAL.to_errno();
+        };
+        // SAFETY: a hook call: the context is live, the UUID is a `guid_t`,
+        // and the simulator passes a live guest for the call.
+        let (this, uuid, guest) = unsafe { (Self::ctx(ctx), uuid_bytes(uuid), Guest::get(ptr)) };
+        match this.attach(uuid, guest) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    extern "C" fn detach(ctx: *mut c_void, uuid: *const c_void, guest: *mut c_void) {
+        let Some(ptr) = core::ptr::NonNull::new(guest) else {
+            return;
+        };
+        // SAFETY: as in `attach`.
+        let (this, uuid, guest) = unsafe { (Self::ctx(ctx), uuid_bytes(uuid), Guest::get(ptr)) };
+        this.detach(uuid, &guest);
     }
 }
 
-impl Drop for GuestHooks {
+impl<T: GuestEvents> Drop for GuestHooks<T> {
     fn drop(&mut self) {
         // SAFETY: clearing the hooks makes the simulator detach every guest
-        // through them and call them no more.
-        unsafe { guest_ffi::vfio_ap_sim_set_hooks(core::ptr::null()) };
+        // through them, wait for calls in flight, and call them no more; the
+        // context's reference can go after that.
+        unsafe {
+            guest_ffi::vfio_ap_sim_set_hooks(core::ptr::null());
+            drop(Arc::from_raw(self.hooks.ctx.cast::<T>()));
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 use kernel::bindings;
 use kernel::ffi::{c_int, c_ulong};
+use kernel::types::NotThreadSafe;
 
 use crate::matrix::mask::{ApidMask, ApqiMask};
 
@@ -15,9 +16,14 @@ extern "C" {
 }
 
 /// `ap_attr_mutex` held; released on drop. First in vfio_ap's lock order.
+///
+/// Not `Send`, like the `kernel` crate's lock guards: a mutex must be
+/// released by the task that took it.
 pub(crate) struct ApAttrGuard {
-    _private: (),
+    _not_send: NotThreadSafe,
 }
+
+crate::assert_not_send!(ApAttrGuard);
 
 impl ApAttrGuard {
     /// Takes `ap_attr_mutex`.
@@ -26,7 +32,9 @@ impl ApAttrGuard {
         // bus (exported data, present whether or not the bus registered);
         // taking its address creates no reference.
         unsafe { bindings::mutex_lock(&raw mut ap_attr_mutex) };
-        Self { _private: () }
+        Self {
+            _not_send: NotThreadSafe,
+        }
     }
 
     /// Whether any queue of `apm` x `aqm` is reserved for the default drivers

@@ -1,75 +1,215 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The mdev parent with the `vfio_ap-passthrough` type, and the entry points
-//! through which the C tables of `src/c/mdev.c` reach the driver.
+//! The mdev parent with the `vfio_ap-passthrough` type: its registration,
+//! and what a driver implements for it ([`MdevDriver`]): the life of each
+//! mdev and its sysfs files. The C tables of `src/c/mdev.c` reach the driver
+//! through a table of trampolines handed over at registration.
 
+use core::marker::PhantomData;
+
+use kernel::device::Device;
 use kernel::ffi::{c_char, c_void};
 use kernel::prelude::*;
 use kernel::str::CStrExt;
+use kernel::sync::aref::ARef;
 use kernel::sync::{Arc, ArcBorrow};
 
 use super::glue;
 use super::matrix_dev::MatrixDevice;
 use super::sysfs::{Page, StoreInput};
-use crate::driver::mdev::{self as mdev_logic, Mdev, MdevAttr};
+use crate::matrix::format::SysfsBuf;
+
+/// The mdev's own sysfs files (the attribute table of `src/c/mdev.c`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MdevAttr {
+    AssignAdapter,
+    UnassignAdapter,
+    AssignDomain,
+    UnassignDomain,
+    AssignControlDomain,
+    UnassignControlDomain,
+    ControlDomains,
+    Matrix,
+    GuestMatrix,
+    ApConfig,
+}
+
+impl MdevAttr {
+    /// The attribute named `name` in `src/c/mdev.c`.
+    fn from_name(name: &[u8]) -> Option<Self> {
+        Some(match name {
+            b"assign_adapter" => Self::AssignAdapter,
+            b"unassign_adapter" => Self::UnassignAdapter,
+            b"assign_domain" => Self::AssignDomain,
+            b"unassign_domain" => Self::UnassignDomain,
+            b"assign_control_domain" => Self::AssignControlDomain,
+            b"unassign_control_domain" => Self::UnassignControlDomain,
+            b"control_domains" => Self::ControlDomains,
+            b"matrix" => Self::Matrix,
+            b"guest_matrix" => Self::GuestMatrix,
+            b"ap_config" => Self::ApConfig,
+            _ => return None,
+        })
+    }
+}
+
+/// What the mdev core asks of the driver of the mdev type.
+pub(crate) trait MdevDriver: Send + Sync + 'static {
+    /// The driver's state of one mdev.
+    type Mdev: Send + Sync;
+
+    /// A new mdev, whose device is `dev` and UUID `uuid` (a `guid_t`).
+    fn create(&self, dev: ARef<Device>, uuid: [u8; 16]) -> Result<Arc<Self::Mdev>>;
+    /// The mdev is gone from VFIO (closed and unregistered); cannot fail.
+    fn destroy(&self, mdev: Arc<Self::Mdev>);
+    /// Fills the page of a read of `attr`.
+    fn show(&self, mdev: &Self::Mdev, attr: MdevAttr, out: &mut SysfsBuf<'_>);
+    /// A write of `input` to `attr`.
+    fn store(&self, mdev: &Self::Mdev, attr: MdevAttr, input: &[u8]) -> Result;
+}
+
+/// `struct vfio_ap_rs_mdev_ops` of `src/c/glue.h`.
+#[repr(C)]
+pub(super) struct MdevOps {
+    create: extern "C" fn(*const c_void, *mut c_void, *const c_void) -> *mut c_void,
+    destroy: extern "C" fn(*const c_void, *mut c_void),
+    show: extern "C" fn(*const c_void, *mut c_void, *const c_char, *mut c_char) -> isize,
+    store: extern "C" fn(*const c_void, *mut c_void, *const c_char, *const c_char, usize) -> isize,
+}
 
 /// The registered mdev driver and parent; dropping it removes every mdev
-/// (each through [`vfio_ap_rs_mdev_destroy`]) and unregisters both.
-pub(crate) struct MdevParent {
-    _private: (),
+/// (each through [`MdevDriver::destroy`]), unregisters both, and only then
+/// releases the driver's context.
+pub(crate) struct MdevParent<T: MdevDriver> {
+    ctx: *const T,
+    _owns: PhantomData<Arc<T>>,
 }
 
-impl MdevParent {
+// SAFETY: the value owns a reference to the `Arc` behind `ctx`, usable from
+// any thread.
+unsafe impl<T: MdevDriver> Send for MdevParent<T> {}
+// SAFETY: `&MdevParent` exposes nothing.
+unsafe impl<T: MdevDriver> Sync for MdevParent<T> {}
+
+impl<T: MdevDriver> MdevParent<T> {
+    const OPS: MdevOps = MdevOps {
+        create: Self::create,
+        destroy: Self::destroy,
+        show: Self::show,
+        store: Self::store,
+    };
+
     /// Registers the mdev driver and the parent on `matrix`, which must
-    /// outlive the returned value.
-    pub(crate) fn register(matrix: &MatrixDevice) -> Result<Self> {
-        // SAFETY: `matrix` is a registered device; the shim unwinds itself on
-        // failure.
-        kernel::error::to_result(unsafe { glue::vfio_ap_glue_mdev_register(matrix.as_raw()) })?;
-        Ok(Self { _private: () })
+    /// outlive the returned value; `ctx` receives the callbacks.
+    pub(crate) fn register(matrix: &MatrixDevice, ctx: Arc<T>) -> Result<Self> {
+        let ops = Self::OPS;
+        let ctx = Arc::into_raw(ctx);
+        // SAFETY: `matrix` is a registered device; the shim copies the table,
+        // keeps `ctx` (valid until `drop` releases it, after unregistering),
+        // and unwinds itself on failure.
+        let rc = unsafe { glue::vfio_ap_glue_mdev_register(matrix.as_raw(), &ops, ctx.cast()) };
+        if let Err(e) = kernel::error::to_result(rc) {
+            // SAFETY: nothing was registered: no callback can use `ctx`.
+            drop(unsafe { Arc::from_raw(ctx) });
+            return Err(e);
+        }
+        Ok(Self {
+            ctx,
+            _owns: PhantomData,
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `ctx` must be the context given at registration, in a callback.
+    unsafe fn ctx<'a>(ctx: *const c_void) -> ArcBorrow<'a, T> {
+        // SAFETY: made by `Arc::into_raw` in `register`; its reference lives
+        // until after unregistration, so through every callback.
+        unsafe { ArcBorrow::from_raw(ctx.cast::<T>()) }
+    }
+
+    /// # Safety
+    ///
+    /// `mdev` must come from `create` and not yet be destroyed.
+    unsafe fn mdev<'a>(mdev: *mut c_void) -> ArcBorrow<'a, T::Mdev> {
+        // SAFETY: guaranteed by the caller: the `Arc` made by `create` lives
+        // until `destroy`.
+        unsafe { ArcBorrow::from_raw(mdev.cast::<T::Mdev>()) }
+    }
+
+    extern "C" fn create(ctx: *const c_void, dev: *mut c_void, uuid: *const c_void) -> *mut c_void {
+        // SAFETY: a callback of the registered parent.
+        let this = unsafe { Self::ctx(ctx) };
+        // SAFETY: the mdev core passes the mdev's `struct device`, alive for
+        // the call; `get_device` takes a reference of its own.
+        let dev = unsafe { Device::get_device(dev.cast()) };
+        // SAFETY: the mdev core passes the mdev's own `guid_t`, 16 readable
+        // bytes.
+        let uuid = unsafe { core::ptr::read_unaligned(uuid.cast::<[u8; 16]>()) };
+        match this.create(dev, uuid) {
+            Ok(mdev) => Arc::into_raw(mdev).cast_mut().cast(),
+            Err(e) => e.to_ptr(),
+        }
+    }
+
+    extern "C" fn destroy(ctx: *const c_void, mdev: *mut c_void) {
+        // SAFETY: a callback of the registered parent.
+        let this = unsafe { Self::ctx(ctx) };
+        // SAFETY: `mdev` came from `create`, and C hands it back exactly
+        // once, after the last sysfs access has ended.
+        let mdev = unsafe { Arc::from_raw(mdev.cast::<T::Mdev>()) };
+        this.destroy(mdev);
+    }
+
+    extern "C" fn show(
+        ctx: *const c_void,
+        mdev: *mut c_void,
+        attr: *const c_char,
+        buf: *mut c_char,
+    ) -> isize {
+        let Some(attr) = attr_of(attr) else {
+            return EINVAL.to_errno() as isize;
+        };
+        // SAFETY: C calls show only on a live mdev's files, while the parent
+        // is registered.
+        let (this, mdev) = unsafe { (Self::ctx(ctx), Self::mdev(mdev)) };
+        // SAFETY: sysfs hands show a page-sized, writable buffer.
+        let mut page = unsafe { Page::from_raw(buf) };
+        this.show(&mdev, attr, page.writer());
+        page.len() as isize
+    }
+
+    extern "C" fn store(
+        ctx: *const c_void,
+        mdev: *mut c_void,
+        attr: *const c_char,
+        buf: *const c_char,
+        count: usize,
+    ) -> isize {
+        let Some(attr) = attr_of(attr) else {
+            return EINVAL.to_errno() as isize;
+        };
+        // SAFETY: C calls store only on a live mdev's files, while the
+        // parent is registered.
+        let (this, mdev) = unsafe { (Self::ctx(ctx), Self::mdev(mdev)) };
+        // SAFETY: sysfs hands store `count` readable bytes.
+        let input = unsafe { StoreInput::from_raw(buf, count) };
+        match this.store(&mdev, attr, input.bytes()) {
+            Ok(()) => count as isize,
+            Err(e) => e.to_errno() as isize,
+        }
     }
 }
 
-impl Drop for MdevParent {
+impl<T: MdevDriver> Drop for MdevParent<T> {
     fn drop(&mut self) {
-        // SAFETY: registered in `register`, unregistered once, here.
-        unsafe { glue::vfio_ap_glue_mdev_unregister() };
+        // SAFETY: registered in `register`, unregistered once, here; no
+        // callback runs once it returns, so the context can go.
+        unsafe {
+            glue::vfio_ap_glue_mdev_unregister();
+            drop(Arc::from_raw(self.ctx));
+        }
     }
-}
-
-/// Reads a UUID (`guid_t`, 16 bytes) as its canonical bytes.
-fn uuid_bytes(uuid: *const c_void) -> [u8; 16] {
-    // SAFETY: the mdev core passes the mdev's own `guid_t`, 16 readable bytes
-    // that live as long as the mdev.
-    unsafe { core::ptr::read_unaligned(uuid.cast::<[u8; 16]>()) }
-}
-
-/// A new mdev: the driver state that the C container keeps for it.
-#[no_mangle]
-extern "C" fn vfio_ap_rs_mdev_create(_dev: *mut c_void, uuid: *const c_void) -> *mut c_void {
-    match mdev_logic::create(uuid_bytes(uuid)) {
-        Ok(mdev) => Arc::into_raw(mdev).cast_mut().cast(),
-        Err(e) => e.to_ptr(),
-    }
-}
-
-/// The mdev is gone from vfio; its state is dropped.
-#[no_mangle]
-extern "C" fn vfio_ap_rs_mdev_destroy(mdev: *mut c_void) {
-    // SAFETY: `mdev` was returned by `vfio_ap_rs_mdev_create` and C hands it
-    // back exactly once, after the last sysfs access has ended.
-    let mdev = unsafe { Arc::from_raw(mdev.cast::<Mdev>()) };
-    mdev_logic::destroy(mdev);
-}
-
-/// Borrows the state of a live mdev.
-///
-/// # Safety
-///
-/// `mdev` must come from `vfio_ap_rs_mdev_create` and not yet be destroyed.
-unsafe fn borrow<'a>(mdev: *mut c_void) -> ArcBorrow<'a, Mdev> {
-    // SAFETY: the caller guarantees the `Arc` is alive for `'a`.
-    unsafe { ArcBorrow::from_raw(mdev.cast::<Mdev>()) }
 }
 
 /// Turns a sysfs attribute name into the attribute.
@@ -78,41 +218,4 @@ fn attr_of(name: *const c_char) -> Option<MdevAttr> {
     // `src/c/mdev.c`.
     let name = unsafe { CStr::from_char_ptr(name) };
     MdevAttr::from_name(name.to_bytes())
-}
-
-#[no_mangle]
-extern "C" fn vfio_ap_rs_mdev_show(
-    mdev: *mut c_void,
-    attr: *const c_char,
-    buf: *mut c_char,
-) -> isize {
-    let Some(attr) = attr_of(attr) else {
-        return EINVAL.to_errno() as isize;
-    };
-    // SAFETY: C calls show only on a live mdev's sysfs files.
-    let mdev = unsafe { borrow(mdev) };
-    // SAFETY: sysfs hands show a page-sized, writable buffer.
-    let mut page = unsafe { Page::from_raw(buf) };
-    mdev_logic::show(&mdev, attr, &mut page);
-    page.len() as isize
-}
-
-#[no_mangle]
-extern "C" fn vfio_ap_rs_mdev_store(
-    mdev: *mut c_void,
-    attr: *const c_char,
-    buf: *const c_char,
-    count: usize,
-) -> isize {
-    let Some(attr) = attr_of(attr) else {
-        return EINVAL.to_errno() as isize;
-    };
-    // SAFETY: C calls store only on a live mdev's sysfs files.
-    let mdev = unsafe { borrow(mdev) };
-    // SAFETY: sysfs hands store `count` readable bytes.
-    let input = unsafe { StoreInput::from_raw(buf, count) };
-    match mdev_logic::store(&mdev, attr, input.bytes()) {
-        Ok(()) => count as isize,
-        Err(e) => e.to_errno() as isize,
-    }
 }

@@ -8,7 +8,6 @@
 pub(crate) mod ap_bus;
 pub(crate) mod ap_driver;
 pub(crate) mod dbf;
-pub(crate) mod global;
 pub(crate) mod matrix_dev;
 pub(crate) mod mdev;
 pub(crate) mod sysfs;
@@ -17,11 +16,17 @@ pub(crate) mod sysfs;
 mod glue {
     use kernel::ffi::{c_int, c_void};
 
+    use super::mdev::MdevOps;
+
     // `struct device` pointers travel as `void *`: Rust never looks inside.
     extern "C" {
         pub(super) fn vfio_ap_glue_matrix_register() -> *mut c_void;
         pub(super) fn vfio_ap_glue_matrix_unregister(matrix: *mut c_void);
-        pub(super) fn vfio_ap_glue_mdev_register(matrix: *mut c_void) -> c_int;
+        pub(super) fn vfio_ap_glue_mdev_register(
+            matrix: *mut c_void,
+            ops: *const MdevOps,
+            ctx: *const c_void,
+        ) -> c_int;
         pub(super) fn vfio_ap_glue_mdev_unregister();
     }
 }
