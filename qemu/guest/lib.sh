@@ -54,6 +54,13 @@ since() {
 	dmesg | tail -n +$((MARK + 1)) | grep -o 'sim_dummy: .*' || true
 }
 
+# Centiseconds since boot, from /proc/uptime (no subprocess).
+uptime_cs() {
+	local up
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}"
+}
+
 module_loaded() {
 	[ -d "/sys/module/$1" ]
 }
@@ -120,4 +127,25 @@ mask_ids() {
 		done
 	done
 	echo ${out# }
+}
+
+# Fault injection with fail-nth (Documentation/fault-injection): slab
+# allocations that may sleep fail too, and quietly (no stack dump per
+# injected failure).
+failslab_setup() {
+	local d=/sys/kernel/debug/failslab
+	[ -d $d ] || fail "failslab is not available"
+	echo N >$d/ignore-gfp-wait
+	echo 0 >$d/verbose
+}
+
+# with_fail_nth N CMD: runs the shell command CMD in a shell whose Nth
+# fault-injection point (here: slab allocation) from CMD on fails. Prints
+# "<status> <left>": CMD's exit status and the fail-nth count left afterwards
+# (0: the failure was injected; more: CMD passed fewer than N points, so
+# nothing was injected). The fail-nth file is opened before the count is
+# set, so only CMD's own allocations are counted.
+with_fail_nth() {
+	sh -c "exec 3</proc/thread-self/fail-nth 4>/proc/thread-self/fail-nth
+		echo $1 >&4; $2; rc=\$?; read left <&3; echo \$rc \$left" 2>/dev/null
 }
