@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ap_matrix;
+pub mod aqic;
 #[cfg(any(test, CONFIG_KUNIT))]
 pub mod cases;
 pub mod errno;
@@ -21,3 +22,4 @@ pub mod mdev;
 pub mod parse;
 pub mod reset;
 pub mod validate;
+pub mod vfio_ioctl;
