@@ -30,6 +30,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/delay.h>
+#include <linux/kvm_host.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -77,7 +78,7 @@ static DECLARE_BITMAP(attach_adm, AP_DOMAINS);
 struct dummy_att {
 	struct list_head node;
 	guid_t uuid;
-	struct vfio_ap_sim_guest *guest;
+	struct kvm *guest;
 };
 
 static DEFINE_MUTEX(dummy_lock);
@@ -305,7 +306,7 @@ MODULE_PARM_DESC(reset, "Write XX.YYYY: reset the queue, vfio_ap style");
 /* --- guest hooks ----------------------------------------------------------------- */
 
 static int dummy_attach(void *ctx, const guid_t *uuid,
-			struct vfio_ap_sim_guest *guest)
+			struct kvm *guest)
 {
 	struct dummy_att *a;
 	int rc = 0;
@@ -329,10 +330,10 @@ static int dummy_attach(void *ctx, const guid_t *uuid,
 	}
 	a->uuid = *uuid;
 	a->guest = guest;
-	vfio_ap_sim_guest_get(guest);
-	vfio_ap_sim_guest_lock(guest);
-	vfio_ap_sim_guest_set_masks(guest, attach_apm, attach_aqm, attach_adm);
-	vfio_ap_sim_guest_unlock(guest);
+	kvm_get_kvm(guest);
+	mutex_lock(&guest->lock);
+	vfio_ap_sim_crypto_set_masks(guest, attach_apm, attach_aqm, attach_adm);
+	mutex_unlock(&guest->lock);
 	list_add_tail(&a->node, &dummy_atts);
 out:
 	mutex_unlock(&dummy_lock);
@@ -341,7 +342,7 @@ out:
 }
 
 static void dummy_detach(void *ctx, const guid_t *uuid,
-			 struct vfio_ap_sim_guest *guest)
+			 struct kvm *guest)
 {
 	struct dummy_att *a, *found = NULL;
 
@@ -354,10 +355,10 @@ static void dummy_detach(void *ctx, const guid_t *uuid,
 	}
 	if (found) {
 		list_del(&found->node);
-		vfio_ap_sim_guest_lock(guest);
-		vfio_ap_sim_guest_clear_masks(guest);
-		vfio_ap_sim_guest_unlock(guest);
-		vfio_ap_sim_guest_put(guest);
+		mutex_lock(&guest->lock);
+		vfio_ap_sim_crypto_clear_masks(guest);
+		mutex_unlock(&guest->lock);
+		kvm_put_kvm(guest);
 		kfree(found);
 	}
 	mutex_unlock(&dummy_lock);

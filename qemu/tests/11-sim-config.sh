@@ -169,7 +169,7 @@ expect_eq "$(cat $D/queue_stats)" \
 write $D/queue_stats clear
 write $D/queue_script "05.0004 zapq_rc=0x05 zapq_times=2"
 expect_eq "$(cat $D/queue_script)" \
-	"05.0004 state=normal zapq_rc=0x05 zapq_times=2 reset_polls=0 pending_polls=0" \
+	"05.0004 state=normal zapq_rc=0x05 zapq_times=2 tapq_rc=0x00 tapq_times=0 aqic_rc=0x00 aqic_times=0 reset_polls=0 pending_polls=0" \
 	"queue_script read"
 mark
 write $DPARAM/reset 05.0004
@@ -216,10 +216,34 @@ for bad in "05.0004" "5.4 state=normal" "05.0004 state=weird" \
 	write_fails "Invalid argument" $D/queue_script "$bad"
 done
 expect_eq "$(cat $D/queue_script)" \
-	"05.0004 state=normal zapq_rc=0x05 zapq_times=0 reset_polls=0 pending_polls=0" \
+	"05.0004 state=normal zapq_rc=0x05 zapq_times=0 tapq_rc=0x00 tapq_times=0 aqic_rc=0x00 aqic_times=0 reset_polls=0 pending_polls=0" \
 	"bad scripts changed nothing"
 write $D/queue_script "05.0004 clear"
 expect_eq "$(cat $D/queue_script)" "" "clear"
+
+# TAPQ scripting: a code once no reset is pending, for a number of TAPQs.
+write $D/queue_script "05.0004 tapq_rc=0x35 tapq_times=2"
+mark
+write $DPARAM/tapq 05.0004
+write $DPARAM/tapq 05.0004
+write $DPARAM/tapq 05.0004
+expect_log "TAPQ answers 0x35 twice, then normally" \
+	"sim_dummy: tapq 05.0004 rc=0x35 at=13" "sim_dummy: tapq 05.0004 rc=0x35 at=13" \
+	"sim_dummy: tapq 05.0004 rc=0x00 at=13"
+for bad in "05.0004 tapq_rc=256" "05.0004 tapq_times=65536" "05.0004 aqic_rc=x"; do
+	write_fails "Invalid argument" $D/queue_script "$bad"
+done
+expect_eq "$(cat $D/queue_script)" "" "tapq_times used up"
+
+# The instruction trace lists TAPQs and ZAPQs in issue order.
+write $D/trace clear
+write $DPARAM/zapq 05.0004
+write $DPARAM/tapq 05.0004
+expect_eq "$(cut -d' ' -f2- $D/trace | tr '\n' ';')" \
+	"zapq 05.0004 rc=0x00;tapq 05.0004 rc=0x00;" "trace in issue order"
+write_fails "Invalid argument" $D/trace bogus
+write $D/trace clear
+expect_eq "$(cat $D/trace)" "" "trace cleared"
 
 # A queue leaving the configuration ends its reset.
 write $D/queue_script "04.0004 reset_polls=5"

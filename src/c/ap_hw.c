@@ -37,6 +37,18 @@ u8 vfio_ap_hw_zapq(u16 qid)
 	return ap_zapq(qid, 0).response_code;
 }
 
+u32 vfio_ap_hw_tapq_status(u16 qid)
+{
+	return ap_tapq(qid, NULL).value;
+}
+
+u32 vfio_ap_hw_aqic(u16 qid, u64 ctrl, u64 nib)
+{
+	union ap_qirq_ctrl qirqctrl = { .value = ctrl };
+
+	return ap_aqic(qid, qirqctrl, nib).value;
+}
+
 int vfio_ap_hw_driver_register(struct ap_driver *drv)
 {
 	return ap_driver_register(drv, THIS_MODULE, "vfio_ap");

@@ -15,6 +15,9 @@
 #include <linux/uuid.h>
 
 struct device;
+struct kvm;
+struct kvm_vcpu;
+struct vfio_device;
 
 /* --- Implemented in C, called by Rust ----------------------------------- */
 
@@ -26,6 +29,9 @@ struct ap_config_info;
 int vfio_ap_hw_qci(struct ap_config_info *info);
 u8 vfio_ap_hw_tapq(u16 qid);
 u8 vfio_ap_hw_zapq(u16 qid);
+/* TAPQ's whole struct ap_queue_status; AQIC with GR1 @ctrl and NIB @nib. */
+u32 vfio_ap_hw_tapq_status(u16 qid);
+u32 vfio_ap_hw_aqic(u16 qid, u64 ctrl, u64 nib);
 /* TAPQ with the T bit: the response code, and the adapter type in *type. */
 u8 vfio_ap_hw_tapq_type(u16 qid, u8 *type);
 struct ap_driver;
@@ -53,13 +59,75 @@ void vfio_ap_glue_matrix_unregister(struct device *matrix);
  * @count or a negative errno (by attribute name).
  */
 struct vfio_ap_rs_mdev_ops {
-	void *(*create)(const void *ctx, struct device *dev, const guid_t *uuid);
+	void *(*create)(const void *ctx, struct device *dev,
+			struct vfio_device *vdev, const guid_t *uuid);
 	void (*destroy)(const void *ctx, void *mdev);
 	ssize_t (*show)(const void *ctx, void *mdev, const char *attr,
 			char *buf);
 	ssize_t (*store)(const void *ctx, void *mdev, const char *attr,
 			 const char *buf, size_t count);
+	/* The vfio_device_ops of the mdev, and KVM's PQAP hook. */
+	int (*open)(const void *ctx, void *mdev, struct kvm *kvm);
+	void (*close)(const void *ctx, void *mdev);
+	long (*ioctl)(const void *ctx, void *mdev, unsigned int cmd,
+		      unsigned long arg);
+	void (*dma_unmap)(const void *ctx, void *mdev, u64 iova, u64 length);
+	void (*request)(const void *ctx, void *mdev, unsigned int count);
+	int (*pqap)(const void *ctx, void *mdev, struct kvm_vcpu *vcpu);
 };
+
+/*
+ * The address of the mdev's PQAP hook field (a crypto_hook), for
+ * kvm->arch.crypto.pqap_hook (src/c/mdev.c).
+ */
+void *vfio_ap_glue_pqap_hook(struct vfio_device *vdev);
+
+/*
+ * vfio_pin_pages() of the page holding @iova for reading and writing: the
+ * host physical address of @iova in *@phys, 0 or a negative errno.
+ */
+int vfio_ap_glue_pin_page(struct vfio_device *vdev, u64 iova, u64 *phys);
+void vfio_ap_glue_unpin_page(struct vfio_device *vdev, u64 iova);
+
+/* eventfd_ctx_fdget() (an ERR_PTR on failure), eventfd_signal(), _put(). */
+struct eventfd_ctx;
+struct eventfd_ctx *vfio_ap_glue_eventfd_get(int fd);
+void vfio_ap_glue_eventfd_signal(struct eventfd_ctx *ctx);
+void vfio_ap_glue_eventfd_put(struct eventfd_ctx *ctx);
+
+/*
+ * struct kvm and struct kvm_vcpu (src/c/kvm.c), in both flavours: the VM's
+ * reference, kvm->lock, whether it has a CRYCB, the PQAP hook (install and
+ * remove with its rwsem held for writing), and a vCPU's registers.
+ */
+void vfio_ap_kvm_get(struct kvm *kvm);
+void vfio_ap_kvm_put(struct kvm *kvm);
+void vfio_ap_kvm_lock(struct kvm *kvm);
+void vfio_ap_kvm_unlock(struct kvm *kvm);
+bool vfio_ap_kvm_has_crycb(struct kvm *kvm);
+void vfio_ap_kvm_hook_lock(struct kvm *kvm);
+void vfio_ap_kvm_hook_unlock(struct kvm *kvm);
+bool vfio_ap_kvm_hook_is_set(struct kvm *kvm);
+void vfio_ap_kvm_hook_set(struct kvm *kvm, struct vfio_device *vdev);
+void vfio_ap_kvm_hook_clear(struct kvm *kvm);
+struct kvm *vfio_ap_vcpu_kvm(struct kvm_vcpu *vcpu);
+u64 vfio_ap_vcpu_gpr(struct kvm_vcpu *vcpu, unsigned int n);
+void vfio_ap_vcpu_set_gpr(struct kvm_vcpu *vcpu, unsigned int n, u64 value);
+bool vfio_ap_vcpu_has_aiv(struct kvm_vcpu *vcpu);
+
+/*
+ * The KVM crypto interfaces of a real machine (src/c/kvm_hw.c, production
+ * flavour only; the testbed's simulated VMs answer instead).
+ */
+void vfio_ap_hw_crypto_set_masks(struct kvm *kvm, unsigned long *apm,
+				 unsigned long *aqm, unsigned long *adm);
+void vfio_ap_hw_crypto_clear_masks(struct kvm *kvm);
+int vfio_ap_hw_gisc_register(struct kvm *kvm, u32 gisc);
+int vfio_ap_hw_gisc_unregister(struct kvm *kvm, u32 gisc);
+bool vfio_ap_hw_gpa_in_memslot(struct kvm *kvm, u64 gpa);
+u32 vfio_ap_hw_gisa(struct kvm *kvm);
+bool vfio_ap_hw_pv_protected(struct kvm_vcpu *vcpu);
+int vfio_ap_hw_uv_pin_shared(u64 paddr);
 
 /*
  * The mdev driver "vfio_ap_mdev" and the mdev parent with the type

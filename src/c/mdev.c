@@ -2,13 +2,17 @@
 /*
  * The mdev side of vfio_ap: the mdev driver "vfio_ap_mdev", the parent with
  * its one type "passthrough" on the matrix device, the vfio device every mdev
- * is, and the mdev's sysfs files. All of it is static tables and the
- * container struct vfio_alloc_device() needs; what the files say and do is
- * decided in Rust, reached through the table of trampolines
- * src/sys/mdev.rs hands over at registration.
+ * is with its device ops, the PQAP hook KVM calls, and the mdev's sysfs
+ * files. All of it is static tables, the container struct
+ * vfio_alloc_device() needs, and one-line wrappers of inline functions;
+ * what the files and ops do is decided in Rust, reached through the table of
+ * trampolines src/sys/mdev.rs hands over at registration.
  */
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/eventfd.h>
+#include <linux/iommu.h>
+#include <linux/kvm_host.h>
 #include <linux/mdev.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -24,11 +28,21 @@
 static struct vfio_ap_rs_mdev_ops mdev_ops;
 static const void *mdev_ctx;
 
-/* A vfio device as vfio_alloc_device() wants it, with the Rust mdev state. */
+/*
+ * A vfio device as vfio_alloc_device() wants it, with the Rust mdev state and
+ * the PQAP hook: KVM keeps a pointer to the hook field while a guest uses the
+ * device and calls through it; the hook finds the device from that pointer.
+ */
 struct vfio_ap_glue_mdev {
 	struct vfio_device vdev;
 	void *rust;
+	crypto_hook pqap_hook;
 };
+
+static struct vfio_ap_glue_mdev *to_glue(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vfio_ap_glue_mdev, vdev);
+}
 
 static void *mdev_state(struct device *dev)
 {
@@ -95,12 +109,89 @@ static const struct attribute_group *vfio_ap_mdev_attr_groups[] = {
 
 static int vfio_ap_glue_open_device(struct vfio_device *vdev)
 {
-	/* A guest needs a KVM; none is associated with this device. */
-	return -EINVAL;
+	return mdev_ops.open(mdev_ctx, to_glue(vdev)->rust, vdev->kvm);
+}
+
+static void vfio_ap_glue_close_device(struct vfio_device *vdev)
+{
+	mdev_ops.close(mdev_ctx, to_glue(vdev)->rust);
+}
+
+static long vfio_ap_glue_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			       unsigned long arg)
+{
+	return mdev_ops.ioctl(mdev_ctx, to_glue(vdev)->rust, cmd, arg);
+}
+
+static void vfio_ap_glue_dma_unmap(struct vfio_device *vdev, u64 iova,
+				   u64 length)
+{
+	mdev_ops.dma_unmap(mdev_ctx, to_glue(vdev)->rust, iova, length);
+}
+
+static void vfio_ap_glue_request(struct vfio_device *vdev, unsigned int count)
+{
+	mdev_ops.request(mdev_ctx, to_glue(vdev)->rust, count);
+}
+
+/*
+ * KVM's PQAP intercept calls this with the pqap hook rwsem held for reading;
+ * the hook is installed only while the device is open, so the device lives.
+ */
+static int vfio_ap_glue_pqap(struct kvm_vcpu *vcpu)
+{
+	struct vfio_ap_glue_mdev *m;
+
+	m = container_of(vcpu->kvm->arch.crypto.pqap_hook,
+			 struct vfio_ap_glue_mdev, pqap_hook);
+	return mdev_ops.pqap(mdev_ctx, m->rust, vcpu);
+}
+
+void *vfio_ap_glue_pqap_hook(struct vfio_device *vdev)
+{
+	return &to_glue(vdev)->pqap_hook;
+}
+
+int vfio_ap_glue_pin_page(struct vfio_device *vdev, u64 iova, u64 *phys)
+{
+	struct page *page;
+	int ret;
+
+	ret = vfio_pin_pages(vdev, iova, 1, IOMMU_READ | IOMMU_WRITE, &page);
+	if (ret < 0)
+		return ret;
+	if (ret != 1)
+		return -EINVAL;
+	*phys = page_to_phys(page) | (iova & ~PAGE_MASK);
+	return 0;
+}
+
+void vfio_ap_glue_unpin_page(struct vfio_device *vdev, u64 iova)
+{
+	vfio_unpin_pages(vdev, iova, 1);
+}
+
+struct eventfd_ctx *vfio_ap_glue_eventfd_get(int fd)
+{
+	return eventfd_ctx_fdget(fd);
+}
+
+void vfio_ap_glue_eventfd_signal(struct eventfd_ctx *ctx)
+{
+	eventfd_signal(ctx);
+}
+
+void vfio_ap_glue_eventfd_put(struct eventfd_ctx *ctx)
+{
+	eventfd_ctx_put(ctx);
 }
 
 static const struct vfio_device_ops vfio_ap_glue_dev_ops = {
 	.open_device = vfio_ap_glue_open_device,
+	.close_device = vfio_ap_glue_close_device,
+	.ioctl = vfio_ap_glue_ioctl,
+	.dma_unmap = vfio_ap_glue_dma_unmap,
+	.request = vfio_ap_glue_request,
 	.bind_iommufd = vfio_iommufd_emulated_bind,
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,
 	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
@@ -117,7 +208,8 @@ static int vfio_ap_glue_mdev_probe(struct mdev_device *mdev)
 	if (IS_ERR(m))
 		return PTR_ERR(m);
 
-	m->rust = mdev_ops.create(mdev_ctx, &mdev->dev, &mdev->uuid);
+	m->pqap_hook = vfio_ap_glue_pqap;
+	m->rust = mdev_ops.create(mdev_ctx, &mdev->dev, &m->vdev, &mdev->uuid);
 	if (IS_ERR(m->rust)) {
 		ret = PTR_ERR(m->rust);
 		goto err_put;

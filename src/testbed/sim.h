@@ -20,6 +20,7 @@
 struct ap_driver;
 struct ap_config_info;
 struct ap_queue;
+struct kvm;
 struct module;
 
 /* --- The machine -------------------------------------------------------- */
@@ -63,29 +64,37 @@ void vfio_ap_sim_driver_unregister(struct ap_driver *drv);
  */
 struct ap_queue *vfio_ap_sim_get_qdev(u16 qid);
 
-/* --- Guests (stand-ins for KVM VMs) --------------------------------------- */
-
-struct vfio_ap_sim_guest;
-
-/* kvm_get_kvm() / kvm_put_kvm() */
-void vfio_ap_sim_guest_get(struct vfio_ap_sim_guest *guest);
-void vfio_ap_sim_guest_put(struct vfio_ap_sim_guest *guest);
-
-/* mutex_lock(&kvm->lock) / mutex_unlock(&kvm->lock) */
-void vfio_ap_sim_guest_lock(struct vfio_ap_sim_guest *guest);
-void vfio_ap_sim_guest_unlock(struct vfio_ap_sim_guest *guest);
+/* --- Guests: simulated KVM VMs (real struct kvm objects) ------------------- */
 
 /*
- * kvm_arch_crypto_set_masks(): the guest's CRYCB gets the three masks
- * (each 4 unsigned longs, MSB-0). The guest lock must be held.
+ * The driver takes and drops references with kvm_get_kvm()/kvm_put_kvm()
+ * and locks kvm->lock itself; the simulator holds a reference of its own as
+ * long as the guest exists, so the last put is never the driver's. These
+ * stand in for KVM's crypto interfaces, on a guest's struct kvm:
  */
-void vfio_ap_sim_guest_set_masks(struct vfio_ap_sim_guest *guest,
-				 const unsigned long *apm,
-				 const unsigned long *aqm,
-				 const unsigned long *adm);
 
-/* kvm_arch_crypto_clear_masks(). The guest lock must be held. */
-void vfio_ap_sim_guest_clear_masks(struct vfio_ap_sim_guest *guest);
+/* kvm_arch_crypto_set_masks(): kvm->lock held, may sleep. */
+void vfio_ap_sim_crypto_set_masks(struct kvm *kvm, const unsigned long *apm,
+				  const unsigned long *aqm,
+				  const unsigned long *adm);
+/* kvm_arch_crypto_clear_masks(): kvm->lock held, may sleep. */
+void vfio_ap_sim_crypto_clear_masks(struct kvm *kvm);
+/* kvm_s390_gisc_register(): the host ISC, -ERANGE for @gisc > 7, or the
+ * errno the guest's gisc file asks for. */
+int vfio_ap_sim_gisc_register(struct kvm *kvm, u32 gisc);
+/* kvm_s390_gisc_unregister(): 0, or -EINVAL if @gisc is not registered. */
+int vfio_ap_sim_gisc_unregister(struct kvm *kvm, u32 gisc);
+/* kvm_s390_is_gpa_in_memslot(), against the guest's memslots file. */
+bool vfio_ap_sim_gpa_in_memslot(struct kvm *kvm, u64 gpa);
+/* virt_to_phys(kvm->arch.gisa_int.origin) >> 4: a made-up, stable value. */
+u32 vfio_ap_sim_gisa(struct kvm *kvm);
+/* The driver pinned (or unpinned) a NIB page at @iova for a queue of @kvm:
+ * counted in the guest's pins file and traced. */
+void vfio_ap_sim_note_pin(struct kvm *kvm, u64 iova, bool pinned);
+
+/* ap_aqic(): PQAP(AQIC) for @qid with GR1 @ctrl (union ap_qirq_ctrl) and
+ * NIB @nib; returns the status. ZAPQ disables what it enabled. */
+u32 vfio_ap_sim_aqic(u16 qid, u64 ctrl, u64 nib);
 
 /*
  * Attach and detach are driven by the simulated world, as QEMU drives them by
@@ -97,10 +106,8 @@ void vfio_ap_sim_guest_clear_masks(struct vfio_ap_sim_guest *guest);
  * pointer to the hooks: they must stay valid until cleared.
  */
 struct vfio_ap_sim_hooks {
-	int (*attach)(void *ctx, const guid_t *uuid,
-		      struct vfio_ap_sim_guest *guest);
-	void (*detach)(void *ctx, const guid_t *uuid,
-		       struct vfio_ap_sim_guest *guest);
+	int (*attach)(void *ctx, const guid_t *uuid, struct kvm *kvm);
+	void (*detach)(void *ctx, const guid_t *uuid, struct kvm *kvm);
 	void *ctx;
 };
 

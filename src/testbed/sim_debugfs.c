@@ -12,7 +12,9 @@
  *   adapter_type      r/w  raw adapter types: "<type>" or "<apid> <type>|default"
  *   queue_script      r/w  "<XX.YYYY> <setting>..." per-queue scripting
  *   queue_stats       r/w  "XX.YYYY zapq=N tapq=N" lines; write "clear"
- *   trace             r/w  the last TAPQs and ZAPQs in order; write "clear"
+ *   trace             r/w  the last instructions and VM events in order;
+ *                          write "clear"
+ *   queue_irq         r    queues with interruptions enabled
  *   hooks             r    "registered" or "none"
  *   guests/           new, destroy, and <name>/ per guest (sim_guest.c)
  *
@@ -278,6 +280,13 @@ static ssize_t trace_write(struct file *file, const char __user *ubuf,
 }
 DEFINE_SHOW_STORE_ATTRIBUTE(trace);
 
+static int queue_irq_show(struct seq_file *m, void *unused)
+{
+	sim_machine_show_irqs(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(queue_irq);
+
 void sim_debugfs_init(void)
 {
 	struct dentry *root = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -295,6 +304,7 @@ void sim_debugfs_init(void)
 	debugfs_create_file("queue_stats", 0644, root, NULL,
 			    &queue_stats_fops);
 	debugfs_create_file("trace", 0644, root, NULL, &trace_fops);
+	debugfs_create_file("queue_irq", 0444, root, NULL, &queue_irq_fops);
 	sim_guests_debugfs_init(root);
 }
 

@@ -71,6 +71,21 @@ void sim_machine_show_stats(struct seq_file *m);
 void sim_machine_clear_stats(void);
 void sim_machine_show_trace(struct seq_file *m);
 void sim_machine_clear_trace(void);
+void sim_machine_show_irqs(struct seq_file *m);
+
+/* What the trace records: instructions, then events of the simulated VMs. */
+enum sim_insn {
+	SIM_INSN_TAPQ,
+	SIM_INSN_ZAPQ,
+	SIM_INSN_AQIC,
+	SIM_EV_CRYCB,		/* a CRYCB update; arg: apm word 0 (0 on clear) */
+	SIM_EV_PIN,		/* a NIB page pinned; arg: its IOVA */
+	SIM_EV_UNPIN,		/* ... unpinned */
+	SIM_EV_GISC_REG,	/* a GISC registered; arg: the guest ISC */
+	SIM_EV_GISC_UNREG,	/* ... unregistered */
+};
+
+void sim_machine_trace_event(enum sim_insn event, u64 arg);
 
 /* --- sim_bus.c ------------------------------------------------------------ */
 

@@ -31,10 +31,16 @@ static const char *const sim_qstate_names[] = {
 	[SIM_Q_CHECKSTOPPED] = "checkstopped",
 };
 
-/* One APQN: 20 bytes, 64K of them (1.25 MiB), indexed by the qid. */
+/* One APQN: 40 bytes, 64K of them (2.5 MiB), indexed by the qid. */
 struct sim_queue {
+	u64 nib;		/* the NIB of enabled interruptions */
 	u32 zapq;		/* ZAPQs issued */
 	u32 tapq;		/* TAPQs issued */
+	u32 aqic;		/* AQICs issued */
+	u16 aqic_times;		/* AQICs left that return aqic_rc; 0: all */
+	u8 aqic_rc;		/* scripted AQIC response code; 0: none */
+	u8 irq_on;		/* interruptions enabled (AQIC IR=1 succeeded) */
+	u8 irq_isc;		/* the host ISC they were enabled with */
 	u16 zapq_times;		/* ZAPQs left that return zapq_rc; 0: all */
 	u16 tapq_times;		/* TAPQs left that return tapq_rc; 0: all */
 	u16 reset_polls;	/* TAPQs reporting 02 after each ZAPQ */
@@ -53,19 +59,21 @@ struct sim_queue {
 
 struct sim_trace_entry {
 	u64 seq;
+	u64 arg;		/* AQIC: GR1; CRYCB: apm word 0; pin: IOVA */
 	u16 qid;
 	u8 insn;		/* enum sim_insn */
 	u8 rc;
 };
 
-enum sim_insn {
-	SIM_INSN_TAPQ,
-	SIM_INSN_ZAPQ,
-};
-
 static const char *const sim_insn_names[] = {
 	[SIM_INSN_TAPQ] = "tapq",
 	[SIM_INSN_ZAPQ] = "zapq",
+	[SIM_INSN_AQIC] = "aqic",
+	[SIM_EV_CRYCB] = "crycb",
+	[SIM_EV_PIN] = "pin",
+	[SIM_EV_UNPIN] = "unpin",
+	[SIM_EV_GISC_REG] = "gisc+",
+	[SIM_EV_GISC_UNREG] = "gisc-",
 };
 
 #define SIM_NR_QUEUES (AP_DEVICES * AP_DOMAINS)
@@ -108,8 +116,8 @@ void sim_machine_exit(void)
 	sim_queues = NULL;
 }
 
-/* Records an instruction in the trace; sim_lock held. */
-static void __sim_trace(enum sim_insn insn, u16 qid, unsigned int rc)
+/* Records an instruction or event in the trace; sim_lock held. */
+static void __sim_trace(enum sim_insn insn, u16 qid, unsigned int rc, u64 arg)
 {
 	struct sim_trace_entry *e = &sim_trace[sim_trace_next % SIM_TRACE_LEN];
 
@@ -117,6 +125,17 @@ static void __sim_trace(enum sim_insn insn, u16 qid, unsigned int rc)
 	e->qid = qid;
 	e->insn = insn;
 	e->rc = rc;
+	e->arg = arg;
+}
+
+/* Records an event of the simulated VMs (not an instruction). */
+void sim_machine_trace_event(enum sim_insn event, u64 arg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim_lock, flags);
+	__sim_trace(event, 0, 0, arg);
+	spin_unlock_irqrestore(&sim_lock, flags);
 }
 
 /* Snapshot of the current host configuration. */
@@ -285,7 +304,7 @@ u32 vfio_ap_sim_tapq(u16 qid, bool t_bit, u64 *hwinfo)
 		if (q->tapq_times && !--q->tapq_times)
 			q->tapq_rc = 0;
 	}
-	__sim_trace(SIM_INSN_TAPQ, qid, rc);
+	__sim_trace(SIM_INSN_TAPQ, qid, rc, 0);
 	/* The real bus expects GR2 for rc 00, 02, 03, 04 and 05. */
 	if (t_bit && rc != AP_RESPONSE_Q_NOT_AVAIL)
 		hw = __sim_hwinfo(AP_QID_CARD(qid));
@@ -293,6 +312,8 @@ u32 vfio_ap_sim_tapq(u16 qid, bool t_bit, u64 *hwinfo)
 
 	status.response_code = rc;
 	status.queue_empty = rc == AP_RESPONSE_NORMAL;
+	status.irq_enabled = q->irq_on && (rc == AP_RESPONSE_NORMAL ||
+					    rc == AP_RESPONSE_RESET_IN_PROGRESS);
 	if (hwinfo)
 		*hwinfo = hw;
 	return status.value;
@@ -315,10 +336,15 @@ u32 vfio_ap_sim_zapq(u16 qid)
 		if (q->zapq_times && !--q->zapq_times)
 			q->zapq_rc = 0;
 	}
-	/* A reset was started (or is going on): TAPQ reports it a while. */
-	if (rc == AP_RESPONSE_NORMAL || rc == AP_RESPONSE_RESET_IN_PROGRESS)
+	/*
+	 * A reset was started (or is going on): TAPQ reports it a while, and
+	 * the reset disables the queue's interruptions.
+	 */
+	if (rc == AP_RESPONSE_NORMAL || rc == AP_RESPONSE_RESET_IN_PROGRESS) {
 		q->pending = q->reset_polls;
-	__sim_trace(SIM_INSN_ZAPQ, qid, rc);
+		q->irq_on = 0;
+	}
+	__sim_trace(SIM_INSN_ZAPQ, qid, rc, 0);
 	spin_unlock_irqrestore(&sim_lock, flags);
 
 	status.response_code = rc;
@@ -326,6 +352,38 @@ u32 vfio_ap_sim_zapq(u16 qid)
 	return status.value;
 }
 EXPORT_SYMBOL_GPL(vfio_ap_sim_zapq);
+
+u32 vfio_ap_sim_aqic(u16 qid, u64 ctrl, u64 nib)
+{
+	union ap_qirq_ctrl qirq = { .value = ctrl };
+	struct ap_queue_status status = { .value = 0 };
+	struct sim_queue *q;
+	unsigned long flags;
+	unsigned int rc;
+
+	spin_lock_irqsave(&sim_lock, flags);
+	q = &sim_queues[qid];
+	q->aqic++;
+	rc = __sim_base_rc(qid);
+	if (rc == AP_RESPONSE_NORMAL && q->pending)
+		rc = AP_RESPONSE_RESET_IN_PROGRESS;
+	else if (rc == AP_RESPONSE_NORMAL && q->aqic_rc) {
+		rc = q->aqic_rc;
+		if (q->aqic_times && !--q->aqic_times)
+			q->aqic_rc = 0;
+	}
+	if (rc == AP_RESPONSE_NORMAL) {
+		q->irq_on = qirq.ir;
+		q->nib = qirq.ir ? nib : 0;
+		q->irq_isc = qirq.ir ? qirq.isc : 0;
+	}
+	__sim_trace(SIM_INSN_AQIC, qid, rc, ctrl);
+	status.response_code = rc;
+	status.irq_enabled = q->irq_on;
+	spin_unlock_irqrestore(&sim_lock, flags);
+	return status.value;
+}
+EXPORT_SYMBOL_GPL(vfio_ap_sim_aqic);
 
 /* --- debugfs commands ------------------------------------------------------ */
 
@@ -431,6 +489,8 @@ static int sim_parse_u16(const char *s, u16 *val, unsigned int max)
  *   tapq_rc=<rc>          TAPQ answers <rc> (0: normally) once no reset is
  *                         pending
  *   tapq_times=<n>        ... for the next <n> TAPQs only (0: every one)
+ *   aqic_rc=<rc>          AQIC answers <rc> (0: normally)
+ *   aqic_times=<n>        ... for the next <n> AQICs only (0: every one)
  *   reset_polls=<n>       after each ZAPQ, <n> TAPQs report rc 02
  * All settings are checked before any is applied.
  */
@@ -439,7 +499,9 @@ int sim_machine_script_cmd(char *cmd)
 	bool clear = false, set_state = false, set_rc = false;
 	bool set_times = false, set_polls = false;
 	bool set_trc = false, set_ttimes = false;
+	bool set_arc = false, set_atimes = false;
 	u16 qid, state = 0, rc = 0, times = 0, polls = 0, trc = 0, ttimes = 0;
+	u16 arc = 0, atimes = 0;
 	char *tok, *val;
 	struct sim_queue *q;
 	unsigned long flags;
@@ -484,6 +546,14 @@ int sim_machine_script_cmd(char *cmd)
 			if (sim_parse_u16(val, &ttimes, U16_MAX))
 				return -EINVAL;
 			set_ttimes = true;
+		} else if (!strcmp(tok, "aqic_rc")) {
+			if (sim_parse_u16(val, &arc, 0xff))
+				return -EINVAL;
+			set_arc = true;
+		} else if (!strcmp(tok, "aqic_times")) {
+			if (sim_parse_u16(val, &atimes, U16_MAX))
+				return -EINVAL;
+			set_atimes = true;
 		} else if (!strcmp(tok, "reset_polls")) {
 			if (sim_parse_u16(val, &polls, U16_MAX))
 				return -EINVAL;
@@ -501,6 +571,8 @@ int sim_machine_script_cmd(char *cmd)
 		q->zapq_times = 0;
 		q->tapq_rc = 0;
 		q->tapq_times = 0;
+		q->aqic_rc = 0;
+		q->aqic_times = 0;
 		q->reset_polls = 0;
 		q->pending = 0;
 	}
@@ -516,6 +588,10 @@ int sim_machine_script_cmd(char *cmd)
 		q->tapq_rc = trc;
 	if (set_ttimes)
 		q->tapq_times = ttimes;
+	if (set_arc)
+		q->aqic_rc = arc;
+	if (set_atimes)
+		q->aqic_times = atimes;
 	spin_unlock_irqrestore(&sim_lock, flags);
 	return 0;
 }
@@ -537,12 +613,14 @@ void sim_machine_show_script(struct seq_file *m)
 			qid = AP_MKQID(apid, apqi);
 			q = &sim_queues[qid];
 			if (q->state == SIM_Q_NORMAL && !q->zapq_rc &&
-			    !q->tapq_rc && !q->reset_polls && !q->pending)
+			    !q->tapq_rc && !q->aqic_rc && !q->reset_polls &&
+			    !q->pending)
 				continue;
-			seq_printf(m, "%02x.%04x state=%s zapq_rc=0x%02x zapq_times=%u tapq_rc=0x%02x tapq_times=%u reset_polls=%u pending_polls=%u\n",
+			seq_printf(m, "%02x.%04x state=%s zapq_rc=0x%02x zapq_times=%u tapq_rc=0x%02x tapq_times=%u aqic_rc=0x%02x aqic_times=%u reset_polls=%u pending_polls=%u\n",
 				   apid, apqi, sim_qstate_names[q->state],
 				   q->zapq_rc, q->zapq_times, q->tapq_rc,
-				   q->tapq_times, q->reset_polls, q->pending);
+				   q->tapq_times, q->aqic_rc, q->aqic_times,
+				   q->reset_polls, q->pending);
 		}
 		spin_unlock_irqrestore(&sim_lock, flags);
 	}
@@ -605,11 +683,24 @@ void sim_machine_show_trace(struct seq_file *m)
 		for (n = 0; n < ARRAY_SIZE(chunk) && seq + n < end; n++)
 			chunk[n] = sim_trace[(seq + n) % SIM_TRACE_LEN];
 		spin_unlock_irqrestore(&sim_lock, flags);
-		for (i = 0; i < n; i++)
-			seq_printf(m, "%llu %s %02x.%04x rc=0x%02x\n",
-				   chunk[i].seq, sim_insn_names[chunk[i].insn],
-				   AP_QID_CARD(chunk[i].qid),
-				   AP_QID_QUEUE(chunk[i].qid), chunk[i].rc);
+		for (i = 0; i < n; i++) {
+			const struct sim_trace_entry *e = &chunk[i];
+
+			if (e->insn >= SIM_EV_CRYCB)
+				seq_printf(m, "%llu %s - arg=0x%llx\n", e->seq,
+					   sim_insn_names[e->insn], e->arg);
+			else if (e->insn == SIM_INSN_AQIC)
+				seq_printf(m, "%llu %s %02x.%04x rc=0x%02x ir=%llu\n",
+					   e->seq, sim_insn_names[e->insn],
+					   AP_QID_CARD(e->qid),
+					   AP_QID_QUEUE(e->qid), e->rc,
+					   (e->arg >> 47) & 1);
+			else
+				seq_printf(m, "%llu %s %02x.%04x rc=0x%02x\n",
+					   e->seq, sim_insn_names[e->insn],
+					   AP_QID_CARD(e->qid),
+					   AP_QID_QUEUE(e->qid), e->rc);
+		}
 		seq += n;
 	}
 }
@@ -621,4 +712,25 @@ void sim_machine_clear_trace(void)
 	spin_lock_irqsave(&sim_lock, flags);
 	sim_trace_next = 0;
 	spin_unlock_irqrestore(&sim_lock, flags);
+}
+
+/* Queues with interruptions enabled: "XX.YYYY nib=0x... isc=N". */
+void sim_machine_show_irqs(struct seq_file *m)
+{
+	unsigned int apid, apqi, qid;
+	const struct sim_queue *q;
+	unsigned long flags;
+
+	for (apid = 0; apid < AP_DEVICES; apid++) {
+		spin_lock_irqsave(&sim_lock, flags);
+		for (apqi = 0; apqi < AP_DOMAINS; apqi++) {
+			qid = AP_MKQID(apid, apqi);
+			q = &sim_queues[qid];
+			if (!q->irq_on)
+				continue;
+			seq_printf(m, "%02x.%04x nib=0x%llx isc=%u\n", apid,
+				   apqi, q->nib, q->irq_isc);
+		}
+		spin_unlock_irqrestore(&sim_lock, flags);
+	}
 }
