@@ -9,10 +9,13 @@ use kernel::device::Device;
 use kernel::prelude::*;
 use kernel::sync::aref::ARef;
 use kernel::sync::Arc;
+use kernel::uaccess::UserPtr;
 
+use super::aqic;
 use super::errno;
 use super::state::{DriverState, MdevEntry, Split};
 use super::update::update;
+use crate::hw::{Kvm, Vcpu};
 use crate::matrix::ap_matrix::Matrix;
 use crate::matrix::errno::{Error as CoreError, Result as CoreResult};
 use crate::matrix::format::{self, SysfsBuf};
@@ -21,6 +24,7 @@ use crate::matrix::parse;
 use crate::matrix::validate;
 use crate::sys::ap_bus::ApAttrGuard;
 use crate::sys::mdev::{MdevAttr, MdevDriver};
+use crate::sys::vfio::VfioDevice;
 
 /// An mdev as the C side holds it: an id into the shared state.
 pub(crate) struct Mdev {
@@ -49,7 +53,7 @@ impl MdevDriver for DriverState {
 
     /// A new mdev: nothing assigned, maxima frozen from the host's current
     /// configuration.
-    fn create(&self, dev: ARef<Device>, uuid: [u8; 16]) -> Result<Arc<Mdev>> {
+    fn create(&self, dev: ARef<Device>, vdev: VfioDevice, uuid: [u8; 16]) -> Result<Arc<Mdev>> {
         let id = self.next_mdev_id.fetch_add(1, Ordering::Relaxed);
         let mdev = Arc::new(Mdev { id }, GFP_KERNEL)?;
         let _guests = self.guests.lock();
@@ -60,7 +64,11 @@ impl MdevDriver for DriverState {
                 id,
                 uuid,
                 dev,
+                vdev,
                 matrix,
+                guest: None,
+                req_trigger: None,
+                cfg_chg_trigger: None,
             },
             GFP_KERNEL,
         )?;
@@ -69,7 +77,8 @@ impl MdevDriver for DriverState {
 
     /// The mdev is gone from vfio (`vfio_ap_mdev_remove`): a guest still
     /// attached is detached, the mdev's bound queues are reset, and its
-    /// state is dropped, so no queue can point at it any more.
+    /// state is dropped, so no queue can point at it any more. Nothing that
+    /// holds its vfio device (a pinned NIB) survives this.
     fn destroy(&self, mdev: Arc<Mdev>) {
         let mut guests = self.guests.lock();
         // Detaching resets the queues already.
@@ -84,7 +93,9 @@ impl MdevDriver for DriverState {
                 })
             });
         }
-        self.mdevs.lock().list.retain(|e| e.id != mdev.id);
+        let mut mdevs = self.mdevs.lock();
+        aqic::disable_all_of(&mut mdevs, mdev.id);
+        mdevs.list.retain(|e| e.id != mdev.id);
     }
 
     /// Fills the page of a show callback.
@@ -136,6 +147,30 @@ impl MdevDriver for DriverState {
             drop(attr_guard.take());
             result.map_err(errno)
         })
+    }
+
+    fn open(&self, mdev: &Mdev, kvm: Option<Kvm>) -> Result {
+        self.open_device(mdev.id, kvm)
+    }
+
+    fn close(&self, mdev: &Mdev) {
+        self.close_device(mdev.id);
+    }
+
+    fn ioctl(&self, mdev: &Mdev, cmd: u32, arg: UserPtr) -> Result {
+        self.device_ioctl(mdev.id, cmd, arg)
+    }
+
+    fn dma_unmap(&self, mdev: &Mdev, iova: u64, length: u64) {
+        self.device_dma_unmap(mdev.id, iova, length);
+    }
+
+    fn request(&self, mdev: &Mdev, count: u32) {
+        self.device_request(mdev.id, count);
+    }
+
+    fn pqap(&self, mdev: &Mdev, vcpu: &mut Vcpu<'_>) -> Result {
+        self.device_pqap(mdev.id, vcpu)
     }
 }
 

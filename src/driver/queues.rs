@@ -39,7 +39,12 @@ impl QueueDriver for DriverState {
     /// mdev has it, its adapter may join the guest.
     fn probe(&self, apqn: Apqn) -> Result {
         let mut guests = self.guests.lock();
-        // The only fallible step comes first: nothing has changed if it fails.
+        // The only fallible steps come first: nothing has changed if they
+        // fail. Room for the queue's interruptions, then its reset slot.
+        if !guests.is_bound(apqn) {
+            let bound = guests.bound_count().saturating_add(1);
+            self.mdevs.lock().reserve_irqs(bound)?;
+        }
         guests.bind(apqn)?;
         let owner = self.owner(&guests, apqn);
         let _ = update(self, &mut guests, owner, None, |mdevs| {
@@ -83,6 +88,15 @@ impl QueueDriver for DriverState {
                 },
             })
         });
+        // A queue that left the host configuration was not reset: it can
+        // post no interruption any more, so their resources go now. (One
+        // whose reset did not complete keeps them until the guest goes.)
+        {
+            let mut mdevs = self.mdevs.lock();
+            if !mdevs.host.matrix.has_queue(apqn) {
+                drop(mdevs.take_irq(apqn));
+            }
+        }
         // Still bound while it was reset: C resets it while it is linked.
         guests.unbind(apqn);
     }

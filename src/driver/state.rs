@@ -10,8 +10,11 @@
 //!   removes an mdev, binds or unbinds a queue, resets queues, or uses a
 //!   guest to plug or unplug; holding it is the right to use an mdev's guest,
 //!   and it is the only lock held while queue resets are waited for.
-//! - `mdevs` protects every mdev's matrix state, the host configuration and
-//!   the usable-queue rows; it is never held across a wait.
+//! - `mdevs` protects every mdev's matrix state, its guest's VM pointer and
+//!   eventfds, the host configuration, the usable-queue rows and the
+//!   queues' interrupt resources; it is never held across a reset wait. The
+//!   PQAP hook takes it (after KVM's hook rwsem), so nothing that holds it
+//!   may wait for the hook rwsem.
 
 use core::sync::atomic::AtomicU64;
 
@@ -21,20 +24,21 @@ use kernel::prelude::*;
 use kernel::sync::aref::ARef;
 use kernel::sync::Mutex;
 
-use crate::hw::Guest;
+use crate::hw::{GiscRegistration, Kvm, NibPin};
 use crate::matrix::ap_matrix::HostConfig;
 use crate::matrix::filter::{set_usable, QueueRows};
 use crate::matrix::ids::{Apqn, AP_DEVICES};
 use crate::matrix::mask::ApqiMask;
 use crate::matrix::mdev::MdevMatrix;
 use crate::matrix::reset::QueueReset;
+use crate::sys::vfio::{EventFd, VfioDevice};
 
 /// A guest attached to an mdev.
 pub(crate) struct Attachment {
     /// The mdev's id.
     pub(crate) mdev: u64,
-    /// The guest (a reference, as `kvm_get_kvm` takes one).
-    pub(crate) guest: Guest,
+    /// The guest's VM (a reference, as `kvm_get_kvm` takes one).
+    pub(crate) guest: Kvm,
 }
 
 /// What `guests` protects.
@@ -51,11 +55,15 @@ pub(crate) struct Guests {
     /// Outcome of the last reset batch: per adapter, the domains whose
     /// queue may be passed to a guest afterwards.
     pub(crate) reset_passable: KVec<ApqiMask>,
+    /// Outcome of the last reset batch: the queues whose reset completed,
+    /// so that their interruptions are off and their interrupt resources
+    /// may be released.
+    pub(crate) reset_irq_off: KVec<ApqiMask>,
 }
 
 impl Guests {
     /// The guest of mdev `id`, if one is attached.
-    pub(crate) fn guest_of(&self, id: u64) -> Option<&Guest> {
+    pub(crate) fn guest_of(&self, id: u64) -> Option<&Kvm> {
         self.attached
             .iter()
             .find(|a| a.mdev == id)
@@ -65,6 +73,11 @@ impl Guests {
     /// Whether `apqn` is bound to vfio_ap.
     pub(crate) fn is_bound(&self, apqn: Apqn) -> bool {
         self.bound[..].is_usable(apqn)
+    }
+
+    /// How many queues are bound.
+    pub(crate) fn bound_count(&self) -> usize {
+        self.reset_slots.len()
     }
 
     /// Records that `apqn` is bound, with its reset slot; fails (and
@@ -94,8 +107,34 @@ pub(crate) struct MdevEntry {
     pub(crate) uuid: [u8; 16],
     /// Its device, for messages (`vfio_ap_mdev <uuid>: ...`).
     pub(crate) dev: ARef<Device>,
+    /// Its vfio device, for pinning guest pages and the PQAP hook.
+    pub(crate) vdev: VfioDevice,
     /// Its assignment, shadow APCB and pending host additions.
     pub(crate) matrix: MdevMatrix,
+    /// The VM of its guest while one is attached (7.3's
+    /// `matrix_mdev->kvm`): what the PQAP hook, which cannot take
+    /// `guests`, uses.
+    pub(crate) guest: Option<Kvm>,
+    /// The eventfd of the request interrupt (`req_trigger`).
+    pub(crate) req_trigger: Option<EventFd>,
+    /// The eventfd of the configuration-change interrupt
+    /// (`cfg_chg_trigger`), signalled on every CRYCB update while a guest
+    /// is attached.
+    pub(crate) cfg_chg_trigger: Option<EventFd>,
+}
+
+/// A queue's interruptions, enabled by its guest's PQAP(AQIC): the pinned
+/// notification indicator byte and the GISC registration, released (on
+/// drop) only once the queue's interruptions are known to be off.
+pub(crate) struct QueueIrq {
+    /// The queue.
+    pub(crate) apqn: Apqn,
+    /// The mdev whose guest enabled them.
+    pub(crate) mdev: u64,
+    /// The pinned NIB page.
+    pub(crate) nib: NibPin,
+    /// The guest ISC, registered (unregistered on drop).
+    pub(crate) _gisc: GiscRegistration,
 }
 
 /// What `mdevs` protects.
@@ -107,9 +146,28 @@ pub(crate) struct Mdevs {
     pub(crate) usable: KVec<ApqiMask>,
     /// Every mdev, oldest first.
     pub(crate) list: KVec<MdevEntry>,
+    /// Queues with interruptions enabled; room for one per bound queue is
+    /// reserved when it binds, so the PQAP hook never allocates.
+    pub(crate) irqs: KVec<QueueIrq>,
+    /// Queues being reset while `mdevs` is released: their guest's AQIC
+    /// answers "reset in progress" until the reset is over.
+    pub(crate) resetting: KVec<ApqiMask>,
 }
 
 impl Mdevs {
+    /// Makes room for the interruptions of `bound` bound queues.
+    pub(crate) fn reserve_irqs(&mut self, bound: usize) -> Result {
+        let more = bound.saturating_sub(self.irqs.len());
+        self.irqs.reserve(more, GFP_KERNEL)?;
+        Ok(())
+    }
+
+    /// Takes the interruption record of `apqn` out, if it has one.
+    pub(crate) fn take_irq(&mut self, apqn: Apqn) -> Option<QueueIrq> {
+        let index = self.irqs.iter().position(|q| q.apqn == apqn)?;
+        self.irqs.remove(index).ok()
+    }
+
     /// The entry of mdev `id`, its index, and the others, split so that one
     /// can be changed while the others are read.
     pub(crate) fn split(&mut self, id: u64) -> Option<Split<'_>> {
@@ -182,6 +240,7 @@ impl DriverState {
     pub(crate) fn new(host: HostConfig, reset_rounds: u32) -> Result<impl PinInit<Self, Error>> {
         let rows = || KVec::from_elem(ApqiMask::EMPTY, AP_DEVICES, GFP_KERNEL);
         let (usable, bound, reset_passable) = (rows()?, rows()?, rows()?);
+        let (reset_irq_off, resetting) = (rows()?, rows()?);
         Ok(try_pin_init!(Self {
             next_mdev_id: AtomicU64::new(1),
             reset_rounds,
@@ -191,6 +250,7 @@ impl DriverState {
                     bound,
                     reset_slots: KVec::new(),
                     reset_passable,
+                    reset_irq_off,
                 },
                 "vfio_ap_guests_lock"
             ),
@@ -199,6 +259,8 @@ impl DriverState {
                     host,
                     usable,
                     list: KVec::new(),
+                    irqs: KVec::new(),
+                    resetting,
                 },
                 "vfio_ap_mdevs_lock"
             ),

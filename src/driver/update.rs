@@ -10,8 +10,13 @@
 //!    asked to reset are reset as one batch (every ZAPQ first, then the set
 //!    is polled together, under one bound), holding `guests` only;
 //! 3. the guest lock and `mdevs` are taken again to record which queues may
-//!    be passed to guests now; where that changes the shadow, it is
-//!    committed again.
+//!    be passed to guests now, and to release the interrupt resources
+//!    (pinned NIB, GISC) of queues whose reset completed; where passability
+//!    changes the shadow, it is committed again.
+//!
+//! While a queue is being reset, its guest's PQAP(AQIC) answers "reset in
+//! progress" (`Mdevs::resetting`), so no interruption can be enabled on a
+//! queue whose reset will release the resources of its interruptions.
 //!
 //! Why waiting with `guests` alone is safe (`Documentation/locking.md`):
 //! every writer of assignments, bindings, the host configuration and
@@ -24,7 +29,7 @@ use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta};
 
 use super::state::{DriverState, Guests, Mdevs};
-use crate::hw::{self, Guest, GuestLock};
+use crate::hw::{self, Kvm, KvmLock};
 use crate::matrix::filter::{set_usable, QueueRows, ResetPlan};
 use crate::matrix::ids::Apqn;
 use crate::matrix::mdev::{Env, Update};
@@ -46,7 +51,7 @@ pub(crate) fn update<E>(
     decide: impl FnOnce(&mut Mdevs) -> Result<Update, E>,
 ) -> Result<(), E> {
     let plan = {
-        let guest = id.and_then(|id| guests.guest_of(id)).map(Guest::lock);
+        let guest = id.and_then(|id| guests.guest_of(id)).map(Kvm::lock);
         let mut mdevs = state.mdevs.lock();
         let update = decide(&mut mdevs)?;
         if let (true, Some(id)) = (update.commit, id) {
@@ -60,31 +65,52 @@ pub(crate) fn update<E>(
     Ok(())
 }
 
-/// Commits mdev `id`'s shadow APCB to its guest, if it has one.
-pub(crate) fn commit(mdevs: &Mdevs, id: u64, guest: Option<&GuestLock<'_>>) {
+/// Commits mdev `id`'s shadow APCB to its guest, if it has one, and tells
+/// userspace the guest's AP configuration changed (the config-change
+/// eventfd, `signal_guest_ap_cfg_changed`).
+pub(crate) fn commit(mdevs: &Mdevs, id: u64, guest: Option<&KvmLock<'_>>) {
     if let (Some(guest), Some(entry)) = (guest, mdevs.get(id)) {
         guest.set_masks(entry.matrix.shadow());
+        if let Some(trigger) = &entry.cfg_chg_trigger {
+            trigger.signal();
+        }
     }
 }
 
 /// Resets the bound queues of `plan` as one batch, holding only `guests`,
 /// then records which of them may be passed to guests: a queue whose
 /// passability changed is an event of mdev `id`, which may commit again
-/// (it never asks for more resets).
+/// (it never asks for more resets). The interrupt resources of the queues
+/// whose reset completed are released. Returns whether any reset failed
+/// (7.3: a final response code other than 00), for `VFIO_DEVICE_RESET`.
 pub(crate) fn reset_and_settle(
     state: &DriverState,
     guests: &mut Guests,
     id: Option<u64>,
     plan: &ResetPlan,
     leaving: Option<Apqn>,
-) {
-    reset_batch(state, guests, plan);
+) -> bool {
+    {
+        let mut mdevs = state.mdevs.lock();
+        for apqn in plan.queues().filter(|q| guests.is_bound(*q)) {
+            set_usable(&mut mdevs.resetting, apqn, true);
+        }
+    }
+    let failed = reset_batch(state, guests, plan);
     let guests = &*guests;
-    let guest = id.and_then(|id| guests.guest_of(id)).map(Guest::lock);
+    let guest = id.and_then(|id| guests.guest_of(id)).map(Kvm::lock);
     let mut mdevs = state.mdevs.lock();
     let mut changed = false;
     for apqn in plan.queues() {
-        if !guests.is_bound(apqn) || Some(apqn) == leaving {
+        if !guests.is_bound(apqn) {
+            continue;
+        }
+        set_usable(&mut mdevs.resetting, apqn, false);
+        if guests.reset_irq_off[..].is_usable(apqn) {
+            // The reset turned the interruptions off: their resources go.
+            drop(mdevs.take_irq(apqn));
+        }
+        if Some(apqn) == leaving {
             continue;
         }
         let passable = guests.reset_passable[..].is_usable(apqn);
@@ -97,6 +123,7 @@ pub(crate) fn reset_and_settle(
     if let (true, Some(id)) = (changed, id) {
         commit(&mdevs, id, guest.as_ref());
     }
+    failed
 }
 
 /// The queue `apqn` of mdev `id` became passable or not; returns whether
@@ -136,21 +163,28 @@ impl ResetMachine for Machine {
 }
 
 /// Resets the bound queues of `plan` (ZAPQ each, then poll them together)
-/// and records in `guests.reset_passable` which may be passed to guests.
-fn reset_batch(state: &DriverState, guests: &mut Guests, plan: &ResetPlan) {
+/// and records in `guests` which may be passed to guests and which have
+/// their interruptions off; returns whether any failed.
+fn reset_batch(state: &DriverState, guests: &mut Guests, plan: &ResetPlan) -> bool {
     let Guests {
         bound,
         reset_slots,
         reset_passable,
+        reset_irq_off,
         ..
     } = guests;
     let bound = &bound[..];
     let queues = plan.queues().filter(|apqn| bound.is_usable(*apqn));
     let rounds = state.reset_rounds;
+    let mut failed = false;
     reset::reset_batch(queues, &mut reset_slots[..], rounds, &mut Machine, |r| {
         report(r, rounds);
+        failed |= r.failed();
         set_usable(reset_passable, r.apqn(), r.passable());
+        let off = matches!(r.outcome(), Some(Outcome::Completed | Outcome::Gone));
+        set_usable(reset_irq_off, r.apqn(), off);
     });
+    failed
 }
 
 /// Logs a reset that did not end well, naming the queue and its codes.

@@ -1,18 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The real AP machine and AP bus, reached through the C shims of
-//! `src/c/ap_hw.c`.
+//! The real AP machine, AP bus and KVM, reached through the C shims of
+//! `src/c/ap_hw.c` and `src/c/kvm_hw.c`.
 
 use kernel::ffi::{c_int, c_void};
+use kernel::prelude::*;
 
+use super::kvm::{Kvm, Vcpu};
 use super::{GuestEvents, QciBuffer};
-use crate::matrix::ap_matrix::{HostConfig, QCI_INFO_SIZE};
+use crate::matrix::ap_matrix::{HostConfig, Matrix, QCI_INFO_SIZE};
 use crate::matrix::ids::Apqn;
 
 mod ffi {
-    use kernel::ffi::{c_int, c_void};
+    use kernel::ffi::{c_int, c_ulong, c_void};
 
     extern "C" {
+        pub(super) fn vfio_ap_hw_tapq_status(qid: u16) -> u32;
+        pub(super) fn vfio_ap_hw_aqic(qid: u16, ctrl: u64, nib: u64) -> u32;
+        pub(super) fn vfio_ap_hw_crypto_set_masks(
+            kvm: *mut c_void,
+            apm: *mut c_ulong,
+            aqm: *mut c_ulong,
+            adm: *mut c_ulong,
+        );
+        pub(super) fn vfio_ap_hw_crypto_clear_masks(kvm: *mut c_void);
+        pub(super) fn vfio_ap_hw_gisc_register(kvm: *mut c_void, gisc: u32) -> c_int;
+        pub(super) fn vfio_ap_hw_gisc_unregister(kvm: *mut c_void, gisc: u32) -> c_int;
+        pub(super) fn vfio_ap_hw_gpa_in_memslot(kvm: *mut c_void, gpa: u64) -> bool;
+        pub(super) fn vfio_ap_hw_gisa(kvm: *mut c_void) -> u32;
+        pub(super) fn vfio_ap_hw_pv_protected(vcpu: *mut c_void) -> bool;
+        pub(super) fn vfio_ap_hw_uv_pin_shared(paddr: u64) -> c_int;
         pub(super) fn vfio_ap_hw_instructions_available() -> bool;
         pub(super) fn vfio_ap_hw_qci_installed() -> bool;
         pub(super) fn vfio_ap_hw_qci(info: *mut u8) -> c_int;
@@ -89,42 +106,84 @@ pub(crate) unsafe fn unregister_driver(drv: *mut c_void) {
     unsafe { ffi::vfio_ap_hw_driver_unregister(drv) }
 }
 
-/// A KVM guest. The production module attaches guests when QEMU opens the
-/// vfio device, which arrives with the VFIO/KVM half of the driver; until
-/// then no guest can exist, which the uninhabited type says.
-pub(crate) enum Guest {}
-
-impl Guest {
-    /// Whether `self` and `other` are the same guest.
-    #[allow(dead_code)]
-    pub(crate) fn same(&self, _other: &Guest) -> bool {
-        match *self {}
-    }
-
-    /// Takes `kvm->lock`.
-    pub(crate) fn lock(&self) -> GuestLock<'_> {
-        match *self {}
-    }
+/// PQAP(TAPQ) of `apqn`: the whole `struct ap_queue_status`.
+pub(crate) fn tapq_status(apqn: Apqn) -> u32 {
+    // SAFETY: TAPQ takes only a queue number and changes no memory.
+    unsafe { ffi::vfio_ap_hw_tapq_status(apqn.raw()) }
 }
 
-/// `kvm->lock`, held. Not `Send`: the task that took the lock releases it.
-pub(crate) struct GuestLock<'a> {
-    guest: &'a Guest,
-    _not_send: kernel::types::NotThreadSafe,
+/// PQAP(AQIC) of `apqn` with GR1 `ctrl` (`union ap_qirq_ctrl`) and the
+/// notification indicator byte at host physical address `nib`: the status.
+pub(crate) fn aqic(apqn: Apqn, ctrl: u64, nib: u64) -> u32 {
+    // SAFETY: AQIC only makes the adapter write `nib` later, a page the
+    // caller keeps pinned until the interruption is off again (`NibPin`).
+    unsafe { ffi::vfio_ap_hw_aqic(apqn.raw(), ctrl, nib) }
 }
 
-crate::assert_not_send!(GuestLock<'static>);
+/// `kvm_arch_crypto_set_masks`; `kvm->lock` is held.
+pub(super) fn crypto_set_masks(kvm: &Kvm, shadow: &Matrix) {
+    let (mut apm, mut aqm, mut adm) = (shadow.apm.words(), shadow.aqm.words(), shadow.adm.words());
+    // SAFETY: the VM is alive and locked (the caller holds a `KvmLock`);
+    // the masks are three arrays of 4 unsigned longs in native layout,
+    // which KVM only reads.
+    unsafe {
+        ffi::vfio_ap_hw_crypto_set_masks(
+            kvm.as_ptr(),
+            apm.as_mut_ptr().cast(),
+            aqm.as_mut_ptr().cast(),
+            adm.as_mut_ptr().cast(),
+        )
+    };
+}
 
-impl GuestLock<'_> {
-    /// `kvm_arch_crypto_set_masks`.
-    pub(crate) fn set_masks(&self, _shadow: &crate::matrix::ap_matrix::Matrix) {
-        match *self.guest {}
-    }
+/// `kvm_arch_crypto_clear_masks`; `kvm->lock` is held.
+pub(super) fn crypto_clear_masks(kvm: &Kvm) {
+    // SAFETY: the VM is alive and locked (the caller holds a `KvmLock`).
+    unsafe { ffi::vfio_ap_hw_crypto_clear_masks(kvm.as_ptr()) };
+}
 
-    /// `kvm_arch_crypto_clear_masks`.
-    pub(crate) fn clear_masks(&self) {
-        match *self.guest {}
+/// `kvm_s390_gisc_register`: the host ISC for the guest ISC `gisc`.
+pub(super) fn gisc_register(kvm: &Kvm, gisc: u8) -> Result<u8> {
+    // SAFETY: the VM is alive (a reference is held).
+    let rc = unsafe { ffi::vfio_ap_hw_gisc_register(kvm.as_ptr(), u32::from(gisc)) };
+    kernel::error::to_result(rc)?;
+    u8::try_from(rc).map_err(|_| EINVAL)
+}
+
+/// `kvm_s390_gisc_unregister`.
+pub(super) fn gisc_unregister(kvm: &Kvm, gisc: u8) -> Result {
+    // SAFETY: the VM is alive (a reference is held).
+    kernel::error::to_result(unsafe {
+        ffi::vfio_ap_hw_gisc_unregister(kvm.as_ptr(), u32::from(gisc))
+    })
+}
+
+/// `kvm_s390_is_gpa_in_memslot`.
+pub(crate) fn gpa_in_memslot(kvm: &Kvm, gpa: u64) -> bool {
+    // SAFETY: the VM is alive (a reference is held).
+    unsafe { ffi::vfio_ap_hw_gpa_in_memslot(kvm.as_ptr(), gpa) }
+}
+
+/// The VM's GISA origin, shifted right by 4 (the `gisa` of the AQIC
+/// control).
+pub(crate) fn gisa(kvm: &Kvm) -> u32 {
+    // SAFETY: the VM is alive (a reference is held).
+    unsafe { ffi::vfio_ap_hw_gisa(kvm.as_ptr()) }
+}
+
+/// Nothing to count on a real machine.
+pub(super) fn note_pin(_kvm: &Kvm, _iova: u64, _pinned: bool) {}
+
+/// Whether the NIB page at host physical `phys`, pinned by VFIO, may be
+/// used for the guest of `vcpu`: for a protected (Secure Execution) guest
+/// it must be shared storage, which the Ultravisor's shared pin confirms.
+pub(crate) fn nib_shared(vcpu: &Vcpu<'_>, phys: u64) -> bool {
+    // SAFETY: the vCPU is alive during the hook call that passed it.
+    if !unsafe { ffi::vfio_ap_hw_pv_protected(vcpu.as_ptr()) } {
+        return true;
     }
+    // SAFETY: `phys` is a page the caller holds pinned.
+    unsafe { ffi::vfio_ap_hw_uv_pin_shared(phys & !0xfff) == 0 }
 }
 
 /// Guests attach through VFIO in production; nothing to register here.

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The AP machine under the driver.
+//! The machine under the driver: AP instructions, the AP bus, and KVM.
 //!
-//! The production module executes AP instructions through the C shims of
-//! `src/c/ap_hw.c`; the testbed module asks the simulated machine of
-//! `vfio_ap_sim.ko` instead. Exactly one of the two is compiled in, so the
-//! production module carries no simulator code path. Everything above this
+//! The production module executes AP instructions and calls KVM through the
+//! C shims of `src/c/ap_hw.c` and `src/c/kvm_hw.c`; the testbed module asks
+//! the simulated machine of `vfio_ap_sim.ko` instead. Exactly one of the two
+//! backends is compiled in, so the production module carries no simulator
+//! code path. `kvm.rs` (VMs, vCPUs, interrupt resources) is common to both:
+//! the simulated VMs are real `struct kvm` objects. Everything above this
 //! module is the same in both.
+
+pub(crate) mod kvm;
 
 #[cfg(not(CONFIG_VFIO_AP_TESTBED))]
 #[path = "machine.rs"]
@@ -17,9 +21,10 @@ mod backend;
 mod backend;
 
 pub(crate) use backend::{
-    instructions_available, qci, register_driver, tapq, tapq_type, unregister_driver, zapq, Guest,
-    GuestHooks, GuestLock,
+    aqic, gisa, gpa_in_memslot, instructions_available, nib_shared, qci, register_driver, tapq,
+    tapq_status, tapq_type, unregister_driver, zapq, GuestHooks,
 };
+pub(crate) use kvm::{GiscRegistration, Kvm, KvmLock, NibPin, Vcpu};
 
 /// What guests tell the driver: a guest starts using an mdev (QEMU opening
 /// the vfio device) or stops (closing it). The testbed's simulated world
@@ -27,10 +32,10 @@ pub(crate) use backend::{
 /// close will (the VFIO/KVM half of the driver).
 #[cfg_attr(not(CONFIG_VFIO_AP_TESTBED), allow(dead_code))]
 pub(crate) trait GuestEvents: Send + Sync + 'static {
-    /// `guest` wants the mdev with UUID `uuid` (a `guid_t`).
-    fn attach(&self, uuid: [u8; 16], guest: Guest) -> kernel::error::Result;
-    /// `guest` is done with the mdev `uuid`.
-    fn detach(&self, uuid: [u8; 16], guest: &Guest);
+    /// The VM `kvm` wants the mdev with UUID `uuid` (a `guid_t`).
+    fn attach(&self, uuid: [u8; 16], kvm: Kvm) -> kernel::error::Result;
+    /// The VM `kvm` is done with the mdev `uuid`.
+    fn detach(&self, uuid: [u8; 16], kvm: &Kvm);
 }
 
 /// A buffer for QCI's `struct ap_config_info`, which is `__aligned(8)`.

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The simulated AP machine and AP bus of the testbed (`vfio_ap_sim.ko`).
+//! The simulated AP machine, AP bus and KVM of the testbed
+//! (`vfio_ap_sim.ko`).
 
 use kernel::ffi::{c_int, c_void};
 use kernel::prelude::*;
 use kernel::sync::{Arc, ArcBorrow};
-use kernel::types::NotThreadSafe;
 
+use super::kvm::{Kvm, Vcpu};
 use super::{GuestEvents, QciBuffer};
-use crate::matrix::ap_matrix::{HostConfig, QCI_INFO_SIZE};
+use crate::matrix::ap_matrix::{HostConfig, Matrix, QCI_INFO_SIZE};
 use crate::matrix::ids::Apqn;
 
 mod ffi {
@@ -111,6 +112,18 @@ pub(crate) unsafe fn unregister_driver(drv: *mut c_void) {
     unsafe { ffi::vfio_ap_sim_driver_unregister(drv) }
 }
 
+/// Simulated TAPQ of `apqn`: the whole `struct ap_queue_status`.
+pub(crate) fn tapq_status(apqn: Apqn) -> u32 {
+    // SAFETY: no hardware information is asked for (null).
+    unsafe { ffi::vfio_ap_sim_tapq(apqn.raw(), false, core::ptr::null_mut()) }
+}
+
+/// Simulated PQAP(AQIC) of `apqn` with GR1 `ctrl` and NIB `nib`: the status.
+pub(crate) fn aqic(apqn: Apqn, ctrl: u64, nib: u64) -> u32 {
+    // SAFETY: the simulator only records the values.
+    unsafe { guest_ffi::vfio_ap_sim_aqic(apqn.raw(), ctrl, nib) }
+}
+
 mod guest_ffi {
     use kernel::ffi::{c_int, c_ulong, c_void};
 
@@ -118,111 +131,90 @@ mod guest_ffi {
     #[repr(C)]
     pub(super) struct SimHooks {
         pub(super) attach:
-            extern "C" fn(ctx: *mut c_void, uuid: *const c_void, guest: *mut c_void) -> c_int,
-        pub(super) detach: extern "C" fn(ctx: *mut c_void, uuid: *const c_void, guest: *mut c_void),
+            extern "C" fn(ctx: *mut c_void, uuid: *const c_void, kvm: *mut c_void) -> c_int,
+        pub(super) detach: extern "C" fn(ctx: *mut c_void, uuid: *const c_void, kvm: *mut c_void),
         pub(super) ctx: *mut c_void,
     }
 
     extern "C" {
-        pub(super) fn vfio_ap_sim_guest_get(guest: *mut c_void);
-        pub(super) fn vfio_ap_sim_guest_put(guest: *mut c_void);
-        pub(super) fn vfio_ap_sim_guest_lock(guest: *mut c_void);
-        pub(super) fn vfio_ap_sim_guest_unlock(guest: *mut c_void);
-        pub(super) fn vfio_ap_sim_guest_set_masks(
-            guest: *mut c_void,
+        pub(super) fn vfio_ap_sim_crypto_set_masks(
+            kvm: *mut c_void,
             apm: *const c_ulong,
             aqm: *const c_ulong,
             adm: *const c_ulong,
         );
-        pub(super) fn vfio_ap_sim_guest_clear_masks(guest: *mut c_void);
+        pub(super) fn vfio_ap_sim_crypto_clear_masks(kvm: *mut c_void);
+        pub(super) fn vfio_ap_sim_gisc_register(kvm: *mut c_void, gisc: u32) -> c_int;
+        pub(super) fn vfio_ap_sim_gisc_unregister(kvm: *mut c_void, gisc: u32) -> c_int;
+        pub(super) fn vfio_ap_sim_gpa_in_memslot(kvm: *mut c_void, gpa: u64) -> bool;
+        pub(super) fn vfio_ap_sim_gisa(kvm: *mut c_void) -> u32;
+        pub(super) fn vfio_ap_sim_note_pin(kvm: *mut c_void, iova: u64, pinned: bool);
+        pub(super) fn vfio_ap_sim_aqic(qid: u16, ctrl: u64, nib: u64) -> u32;
         pub(super) fn vfio_ap_sim_set_hooks(hooks: *const SimHooks) -> c_int;
     }
 }
 
-/// A simulated guest (the testbed's stand-in for a KVM VM), referenced.
-pub(crate) struct Guest {
-    ptr: core::ptr::NonNull<c_void>,
+/// `kvm_arch_crypto_set_masks` on a simulated VM; `kvm->lock` is held.
+pub(super) fn crypto_set_masks(kvm: &Kvm, shadow: &Matrix) {
+    let (apm, aqm, adm) = (shadow.apm.words(), shadow.aqm.words(), shadow.adm.words());
+    // SAFETY: the VM is alive and locked (the caller holds a `KvmLock`, as
+    // the simulator asserts); the masks are three arrays of 4 unsigned
+    // longs in native layout, only read during the call.
+    unsafe {
+        guest_ffi::vfio_ap_sim_crypto_set_masks(
+            kvm.as_ptr(),
+            apm.as_ptr().cast(),
+            aqm.as_ptr().cast(),
+            adm.as_ptr().cast(),
+        )
+    };
 }
 
-// SAFETY: the simulator's guest functions may be called from any thread;
-// the reference keeps the guest alive.
-unsafe impl Send for Guest {}
-// SAFETY: see `Send`; shared use goes through the guest's own lock.
-unsafe impl Sync for Guest {}
-
-impl Guest {
-    /// Takes a reference to the simulator's guest `ptr`.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` must be a live `struct vfio_ap_sim_guest`.
-    unsafe fn get(ptr: core::ptr::NonNull<c_void>) -> Self {
-        // SAFETY: guaranteed by the caller.
-        unsafe { guest_ffi::vfio_ap_sim_guest_get(ptr.as_ptr()) };
-        Self { ptr }
-    }
-
-    /// Whether `self` and `other` are the same guest.
-    pub(crate) fn same(&self, other: &Guest) -> bool {
-        self.ptr == other.ptr
-    }
-
-    /// Takes the guest's lock (`kvm->lock`).
-    pub(crate) fn lock(&self) -> GuestLock<'_> {
-        // SAFETY: `self` holds a reference, so the guest is alive.
-        unsafe { guest_ffi::vfio_ap_sim_guest_lock(self.ptr.as_ptr()) };
-        GuestLock {
-            guest: self,
-            _not_send: NotThreadSafe,
-        }
-    }
+/// `kvm_arch_crypto_clear_masks` on a simulated VM; `kvm->lock` is held.
+pub(super) fn crypto_clear_masks(kvm: &Kvm) {
+    // SAFETY: the VM is alive and locked.
+    unsafe { guest_ffi::vfio_ap_sim_crypto_clear_masks(kvm.as_ptr()) };
 }
 
-impl Drop for Guest {
-    fn drop(&mut self) {
-        // SAFETY: drops the reference taken in `get`.
-        unsafe { guest_ffi::vfio_ap_sim_guest_put(self.ptr.as_ptr()) };
-    }
+/// Simulated `kvm_s390_gisc_register`: the host ISC.
+pub(super) fn gisc_register(kvm: &Kvm, gisc: u8) -> Result<u8> {
+    // SAFETY: the VM is alive (a reference is held).
+    let rc = unsafe { guest_ffi::vfio_ap_sim_gisc_register(kvm.as_ptr(), u32::from(gisc)) };
+    kernel::error::to_result(rc)?;
+    u8::try_from(rc).map_err(|_| EINVAL)
 }
 
-/// A simulated guest's lock, held; what changes its CRYCB needs. Not
-/// `Send`: the task that took the lock releases it.
-pub(crate) struct GuestLock<'a> {
-    guest: &'a Guest,
-    _not_send: NotThreadSafe,
+/// Simulated `kvm_s390_gisc_unregister`.
+pub(super) fn gisc_unregister(kvm: &Kvm, gisc: u8) -> Result {
+    // SAFETY: the VM is alive (a reference is held).
+    kernel::error::to_result(unsafe {
+        guest_ffi::vfio_ap_sim_gisc_unregister(kvm.as_ptr(), u32::from(gisc))
+    })
 }
 
-crate::assert_not_send!(GuestLock<'static>);
-
-impl GuestLock<'_> {
-    /// `kvm_arch_crypto_set_masks`: the guest's APCB becomes `shadow`.
-    pub(crate) fn set_masks(&self, shadow: &crate::matrix::ap_matrix::Matrix) {
-        let (apm, aqm, adm) = (shadow.apm.words(), shadow.aqm.words(), shadow.adm.words());
-        // SAFETY: the guest is alive and locked (as the simulator asserts);
-        // the masks are three arrays of 4 unsigned longs in native layout,
-        // only read during the call.
-        unsafe {
-            guest_ffi::vfio_ap_sim_guest_set_masks(
-                self.guest.ptr.as_ptr(),
-                apm.as_ptr().cast(),
-                aqm.as_ptr().cast(),
-                adm.as_ptr().cast(),
-            )
-        };
-    }
-
-    /// `kvm_arch_crypto_clear_masks`: the guest loses every AP resource.
-    pub(crate) fn clear_masks(&self) {
-        // SAFETY: the guest is alive and locked.
-        unsafe { guest_ffi::vfio_ap_sim_guest_clear_masks(self.guest.ptr.as_ptr()) };
-    }
+/// Simulated `kvm_s390_is_gpa_in_memslot`.
+pub(crate) fn gpa_in_memslot(kvm: &Kvm, gpa: u64) -> bool {
+    // SAFETY: the VM is alive (a reference is held).
+    unsafe { guest_ffi::vfio_ap_sim_gpa_in_memslot(kvm.as_ptr(), gpa) }
 }
 
-impl Drop for GuestLock<'_> {
-    fn drop(&mut self) {
-        // SAFETY: this guard took the lock in `Guest::lock`.
-        unsafe { guest_ffi::vfio_ap_sim_guest_unlock(self.guest.ptr.as_ptr()) };
-    }
+/// The simulated VM's GISA origin >> 4.
+pub(crate) fn gisa(kvm: &Kvm) -> u32 {
+    // SAFETY: the VM is alive (a reference is held).
+    unsafe { guest_ffi::vfio_ap_sim_gisa(kvm.as_ptr()) }
+}
+
+/// Tells the simulator a NIB page was pinned or unpinned (its `pins`
+/// counter and trace).
+pub(super) fn note_pin(kvm: &Kvm, iova: u64, pinned: bool) {
+    // SAFETY: the VM is alive (a reference is held).
+    unsafe { guest_ffi::vfio_ap_sim_note_pin(kvm.as_ptr(), iova, pinned) };
+}
+
+/// Simulated VMs are never protected (Secure Execution): every pinned page
+/// is shared.
+pub(crate) fn nib_shared(_vcpu: &Vcpu<'_>, _phys: u64) -> bool {
+    true
 }
 
 /// Reads a UUID (`guid_t`) as its 16 bytes.
@@ -284,30 +276,26 @@ impl<T: GuestEvents> GuestHooks<T> {
         unsafe { ArcBorrow::from_raw(ctx.cast::<T>()) }
     }
 
-    extern "C" fn attach(
-        ctx: *mut c_void,
-        uuid: *const c_void,
-        guest: *mut c_void,
-    ) -> c_int {
-        let Some(ptr) = core::ptr::NonNull::new(guest) else {
+    extern "C" fn attach(ctx: *mut c_void, uuid: *const c_void, kvm: *mut c_void) -> c_int {
+        let Some(ptr) = core::ptr::NonNull::new(kvm) else {
             return kernel::error::code::EINVAL.to_errno();
         };
         // SAFETY: a hook call: the context is live, the UUID is a `guid_t`,
-        // and the simulator passes a live guest for the call.
-        let (this, uuid, guest) = unsafe { (Self::ctx(ctx), uuid_bytes(uuid), Guest::get(ptr)) };
-        match this.attach(uuid, guest) {
+        // and the simulator passes a live VM for the call.
+        let (this, uuid, kvm) = unsafe { (Self::ctx(ctx), uuid_bytes(uuid), Kvm::get(ptr)) };
+        match this.attach(uuid, kvm) {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
         }
     }
 
-    extern "C" fn detach(ctx: *mut c_void, uuid: *const c_void, guest: *mut c_void) {
-        let Some(ptr) = core::ptr::NonNull::new(guest) else {
+    extern "C" fn detach(ctx: *mut c_void, uuid: *const c_void, kvm: *mut c_void) {
+        let Some(ptr) = core::ptr::NonNull::new(kvm) else {
             return;
         };
         // SAFETY: as in `attach`.
-        let (this, uuid, guest) = unsafe { (Self::ctx(ctx), uuid_bytes(uuid), Guest::get(ptr)) };
-        this.detach(uuid, &guest);
+        let (this, uuid, kvm) = unsafe { (Self::ctx(ctx), uuid_bytes(uuid), Kvm::get(ptr)) };
+        this.detach(uuid, &kvm);
     }
 }
 

@@ -2,21 +2,27 @@
 
 //! The mdev parent with the `vfio_ap-passthrough` type: its registration,
 //! and what a driver implements for it ([`MdevDriver`]): the life of each
-//! mdev and its sysfs files. The C tables of `src/c/mdev.c` reach the driver
-//! through a table of trampolines handed over at registration.
+//! mdev, its sysfs files, its vfio device ops (open, close, ioctl,
+//! dma_unmap, request) and KVM's PQAP hook. The C tables of `src/c/mdev.c`
+//! reach the driver through a table of trampolines handed over at
+//! registration.
 
 use core::marker::PhantomData;
+use core::ptr::NonNull;
 
 use kernel::device::Device;
-use kernel::ffi::{c_char, c_void};
+use kernel::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 use kernel::prelude::*;
 use kernel::str::CStrExt;
 use kernel::sync::aref::ARef;
 use kernel::sync::{Arc, ArcBorrow};
+use kernel::uaccess::UserPtr;
 
 use super::glue;
 use super::matrix_dev::MatrixDevice;
 use super::sysfs::{Page, StoreInput};
+use super::vfio::VfioDevice;
+use crate::hw::{Kvm, Vcpu};
 use crate::matrix::format::SysfsBuf;
 
 /// The mdev's own sysfs files (the attribute table of `src/c/mdev.c`).
@@ -58,23 +64,53 @@ pub(crate) trait MdevDriver: Send + Sync + 'static {
     /// The driver's state of one mdev.
     type Mdev: Send + Sync;
 
-    /// A new mdev, whose device is `dev` and UUID `uuid` (a `guid_t`).
-    fn create(&self, dev: ARef<Device>, uuid: [u8; 16]) -> Result<Arc<Self::Mdev>>;
+    /// A new mdev, whose device is `dev`, vfio device `vdev` and UUID
+    /// `uuid` (a `guid_t`).
+    fn create(
+        &self,
+        dev: ARef<Device>,
+        vdev: VfioDevice,
+        uuid: [u8; 16],
+    ) -> Result<Arc<Self::Mdev>>;
     /// The mdev is gone from VFIO (closed and unregistered); cannot fail.
+    /// Every value holding its [`VfioDevice`] must be dropped by now.
     fn destroy(&self, mdev: Arc<Self::Mdev>);
     /// Fills the page of a read of `attr`.
     fn show(&self, mdev: &Self::Mdev, attr: MdevAttr, out: &mut SysfsBuf<'_>);
     /// A write of `input` to `attr`.
     fn store(&self, mdev: &Self::Mdev, attr: MdevAttr, input: &[u8]) -> Result;
+    /// VFIO opens the device (`open_device`), for the VM `kvm` VFIO has
+    /// associated with it, if any.
+    fn open(&self, mdev: &Self::Mdev, kvm: Option<Kvm>) -> Result;
+    /// The last user closed the device (`close_device`); cannot fail.
+    fn close(&self, mdev: &Self::Mdev);
+    /// A device ioctl VFIO does not handle itself; `arg` is the user's.
+    fn ioctl(&self, mdev: &Self::Mdev, cmd: u32, arg: UserPtr) -> Result;
+    /// Userspace unmapped `[iova, iova + length)` from the device's
+    /// container: nothing of it may stay pinned (`dma_unmap`).
+    fn dma_unmap(&self, mdev: &Self::Mdev, iova: u64, length: u64);
+    /// The mdev is being removed while open; called every 10 s with
+    /// `count` 0, 1, ... until the user closes it (`request`).
+    fn request(&self, mdev: &Self::Mdev, count: u32);
+    /// KVM intercepted PQAP(AQIC) on `vcpu` of the VM the mdev serves (the
+    /// PQAP hook, called with the hook rwsem held for reading). An error
+    /// leaves the instruction to userspace.
+    fn pqap(&self, mdev: &Self::Mdev, vcpu: &mut Vcpu<'_>) -> Result;
 }
 
 /// `struct vfio_ap_rs_mdev_ops` of `src/c/glue.h`.
 #[repr(C)]
 pub(super) struct MdevOps {
-    create: extern "C" fn(*const c_void, *mut c_void, *const c_void) -> *mut c_void,
+    create: extern "C" fn(*const c_void, *mut c_void, *mut c_void, *const c_void) -> *mut c_void,
     destroy: extern "C" fn(*const c_void, *mut c_void),
     show: extern "C" fn(*const c_void, *mut c_void, *const c_char, *mut c_char) -> isize,
     store: extern "C" fn(*const c_void, *mut c_void, *const c_char, *const c_char, usize) -> isize,
+    open: extern "C" fn(*const c_void, *mut c_void, *mut c_void) -> c_int,
+    close: extern "C" fn(*const c_void, *mut c_void),
+    ioctl: extern "C" fn(*const c_void, *mut c_void, c_uint, c_ulong) -> c_long,
+    dma_unmap: extern "C" fn(*const c_void, *mut c_void, u64, u64),
+    request: extern "C" fn(*const c_void, *mut c_void, c_uint),
+    pqap: extern "C" fn(*const c_void, *mut c_void, *mut c_void) -> c_int,
 }
 
 /// The registered mdev driver and parent; dropping it removes every mdev
@@ -97,6 +133,12 @@ impl<T: MdevDriver> MdevParent<T> {
         destroy: Self::destroy,
         show: Self::show,
         store: Self::store,
+        open: Self::open,
+        close: Self::close,
+        ioctl: Self::ioctl,
+        dma_unmap: Self::dma_unmap,
+        request: Self::request,
+        pqap: Self::pqap,
     };
 
     /// Registers the mdev driver and the parent on `matrix`, which must
@@ -137,16 +179,27 @@ impl<T: MdevDriver> MdevParent<T> {
         unsafe { ArcBorrow::from_raw(mdev.cast::<T::Mdev>()) }
     }
 
-    extern "C" fn create(ctx: *const c_void, dev: *mut c_void, uuid: *const c_void) -> *mut c_void {
+    extern "C" fn create(
+        ctx: *const c_void,
+        dev: *mut c_void,
+        vdev: *mut c_void,
+        uuid: *const c_void,
+    ) -> *mut c_void {
+        let Some(vdev) = NonNull::new(vdev) else {
+            return EINVAL.to_ptr();
+        };
         // SAFETY: a callback of the registered parent.
         let this = unsafe { Self::ctx(ctx) };
         // SAFETY: the mdev core passes the mdev's `struct device`, alive for
         // the call; `get_device` takes a reference of its own.
         let dev = unsafe { Device::get_device(dev.cast()) };
+        // SAFETY: the C side passes the mdev's vfio device, allocated before
+        // this call and put only after `destroy`.
+        let vdev = unsafe { VfioDevice::from_raw(vdev) };
         // SAFETY: the mdev core passes the mdev's own `guid_t`, 16 readable
         // bytes.
         let uuid = unsafe { core::ptr::read_unaligned(uuid.cast::<[u8; 16]>()) };
-        match this.create(dev, uuid) {
+        match this.create(dev, vdev, uuid) {
             Ok(mdev) => Arc::into_raw(mdev).cast_mut().cast(),
             Err(e) => e.to_ptr(),
         }
@@ -197,6 +250,66 @@ impl<T: MdevDriver> MdevParent<T> {
         match this.store(&mdev, attr, input.bytes()) {
             Ok(()) => count as isize,
             Err(e) => e.to_errno() as isize,
+        }
+    }
+
+    extern "C" fn open(ctx: *const c_void, mdev: *mut c_void, kvm: *mut c_void) -> c_int {
+        // SAFETY: VFIO calls open_device on a registered, live mdev.
+        let (this, mdev) = unsafe { (Self::ctx(ctx), Self::mdev(mdev)) };
+        // SAFETY: `vdev->kvm`, if set, holds a reference VFIO took
+        // (`vfio_device_get_kvm_safe`) until after close; `get` takes one of
+        // our own.
+        let kvm = NonNull::new(kvm).map(|kvm| unsafe { Kvm::get(kvm) });
+        match this.open(&mdev, kvm) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    extern "C" fn close(ctx: *const c_void, mdev: *mut c_void) {
+        // SAFETY: VFIO calls close_device on a live mdev it opened.
+        let (this, mdev) = unsafe { (Self::ctx(ctx), Self::mdev(mdev)) };
+        this.close(&mdev);
+    }
+
+    extern "C" fn ioctl(
+        ctx: *const c_void,
+        mdev: *mut c_void,
+        cmd: c_uint,
+        arg: c_ulong,
+    ) -> c_long {
+        // SAFETY: VFIO calls ioctl on an open, live mdev.
+        let (this, mdev) = unsafe { (Self::ctx(ctx), Self::mdev(mdev)) };
+        match this.ioctl(&mdev, cmd, UserPtr::from_addr(arg)) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno() as c_long,
+        }
+    }
+
+    extern "C" fn dma_unmap(ctx: *const c_void, mdev: *mut c_void, iova: u64, length: u64) {
+        // SAFETY: VFIO calls dma_unmap on an open, live mdev.
+        let (this, mdev) = unsafe { (Self::ctx(ctx), Self::mdev(mdev)) };
+        this.dma_unmap(&mdev, iova, length);
+    }
+
+    extern "C" fn request(ctx: *const c_void, mdev: *mut c_void, count: c_uint) {
+        // SAFETY: VFIO calls request on a live mdev it is unregistering.
+        let (this, mdev) = unsafe { (Self::ctx(ctx), Self::mdev(mdev)) };
+        this.request(&mdev, count);
+    }
+
+    extern "C" fn pqap(ctx: *const c_void, mdev: *mut c_void, vcpu: *mut c_void) -> c_int {
+        let Some(vcpu) = NonNull::new(vcpu) else {
+            return EINVAL.to_errno();
+        };
+        // SAFETY: KVM calls the hook only while it is installed, which is
+        // while the device is open, so the mdev lives.
+        let (this, mdev) = unsafe { (Self::ctx(ctx), Self::mdev(mdev)) };
+        // SAFETY: KVM passes the intercepting vCPU, alive for the call.
+        let mut vcpu = unsafe { Vcpu::from_raw(vcpu) };
+        match this.pqap(&mdev, &mut vcpu) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod dbf;
 pub(crate) mod matrix_dev;
 pub(crate) mod mdev;
 pub(crate) mod sysfs;
+pub(crate) mod vfio;
 
 /// The C shims of `src/c/` (prototypes in `src/c/glue.h`).
 mod glue {
