@@ -68,6 +68,18 @@ testbed: $(KERNEL_DEP)
 	@mkdir -p $(BUILD)/testbed
 	+$(KMAKE) MO=$(BUILD)/testbed VFIO_AP_TESTBED=1 modules
 
+# The guest-side VFIO client (src/tools/vfio-ap-client/README.md): a static
+# s390x binary for the test VM, built by the toolchain with the s390x std.
+.PHONY: client
+client: deps
+	cd $(REPO)/src/tools/vfio-ap-client && CARGO_TARGET_DIR=$(BUILD)/client/cargo \
+		RUSTUP_TOOLCHAIN=$(BE_RUST_VERSION) \
+		CARGO_TARGET_S390X_UNKNOWN_LINUX_GNU_LINKER=$(CROSS_COMPILE)gcc \
+		RUSTFLAGS="-C target-feature=+crt-static" \
+		cargo build --quiet --release --locked --target s390x-unknown-linux-gnu
+	@install -m 0755 $(BUILD)/client/cargo/s390x-unknown-linux-gnu/release/vfio-ap-client \
+		$(BUILD)/client/vfio-ap-client
+
 # Small modules that misbehave on purpose, to prove the harness notices.
 harness-modules: $(KERNEL_DEP)
 	@mkdir -p $(BUILD)/harness

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Fault injection of one system call with `/proc/thread-self/fail-nth`
+//! (Documentation/fault-injection): the Nth fault-injection point of this
+//! thread fails. The file is opened before the count is set, so only the
+//! allocations of the system call under test count.
+
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::FileExt;
+
+use crate::errno::Errno;
+use crate::sys::SysResult;
+
+const PATH: &str = "/proc/thread-self/fail-nth";
+
+pub struct FailNth {
+    file: File,
+}
+
+impl FailNth {
+    pub fn open() -> SysResult<Self> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(PATH)
+            .map_err(|e| Errno::of(&e))?;
+        Ok(FailNth { file })
+    }
+
+    /// Makes the `n`th fault-injection point from now on fail (0: none).
+    pub fn arm(&mut self, n: u32) -> SysResult<()> {
+        self.file
+            .write_all(format!("{n}\n").as_bytes())
+            .map_err(|e| Errno::of(&e))
+    }
+
+    /// The points left before the failure: 0 once it was injected.
+    pub fn left(&self) -> SysResult<u32> {
+        let mut buf = [0u8; 16];
+        let n = self.file.read_at(&mut buf, 0).map_err(|e| Errno::of(&e))?;
+        parse_count(buf.get(..n).unwrap_or_default()).ok_or(Errno(libc::EINVAL))
+    }
+}
+
+/// `"3\n"` → 3.
+pub fn parse_count(text: &[u8]) -> Option<u32> {
+    std::str::from_utf8(text).ok()?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts() {
+        assert_eq!(parse_count(b"0\n"), Some(0));
+        assert_eq!(parse_count(b"17\n"), Some(17));
+        assert_eq!(parse_count(b""), None);
+        assert_eq!(parse_count(b"x\n"), None);
+    }
+}
