@@ -189,7 +189,9 @@ pub(crate) fn disable_all_of(state: &DriverState, id: u64) {
 /// no lock but `irqs`, and unpins without it.
 pub(crate) fn disable_in_range(state: &DriverState, id: u64, iova: u64, length: u64) {
     let end = iova.saturating_add(length);
-    disable_each(state, |q| q.mdev == id && (iova..end).contains(&q.nib.iova()));
+    disable_each(state, |q| {
+        q.mdev == id && (iova..end).contains(&q.nib.iova())
+    });
 }
 
 /// The AQIC (disable) and the wait for the interruption to be off, bounded
