@@ -18,8 +18,9 @@
 # archive (the scripts and their list, extra files) that the kernel unpacks
 # over it.
 
-VM_MEM=${VM_MEM:-512}
+VM_MEM=${VM_MEM:-256}
 VM_SMP=${VM_SMP:-2}
+VM_SLUB_DEBUG=${VM_SLUB_DEBUG:-FZPU}
 VM_DIR=$REPO_ROOT/build/vm
 VM_PROBLEMS=$REPO_ROOT/qemu/guest/problems.ere
 # A printk timestamp: kernel lines have one, the scripts' output does not.
@@ -140,10 +141,10 @@ vm_boot() {
 	cat "$base" "$overlay" >"$initrd"
 	: >"$log"
 	start=$SECONDS
-	timeout -k 10 "$total" qemu-system-s390x -M s390-ccw-virtio -cpu max \
+	timeout -k 10 "$total" qemu-system-s390x -M s390-ccw-virtio -cpu max -nic none \
 		-smp "$VM_SMP" -m "$VM_MEM" -nographic -no-reboot \
 		-kernel "$kimage" -initrd "$initrd" \
-		-append "console=ttysclp0 panic=-1 loglevel=7 slub_debug=FZPU$append" \
+		-append "console=ttysclp0 panic=-1 loglevel=7 slub_debug=$VM_SLUB_DEBUG$append" \
 		</dev/null >"$log" 2>&1 &
 	qpid=$!
 	tpid=
@@ -179,11 +180,11 @@ vm_boot() {
 			[ $((now - since)) -gt 120 ] || continue
 			vm_killed="the runner stalled for 120s (after: ${cur})" ;;
 		esac
-		kill $qpid 2>/dev/null
+		kill $qpid 2>/dev/null || true
 		break
 	done
-	wait $qpid 2>/dev/null
-	[ -z "$tpid" ] || wait "$tpid" 2>/dev/null
+	wait $qpid 2>/dev/null || true
+	[ -z "$tpid" ] || wait "$tpid" 2>/dev/null || true
 	vm_elapsed=$((SECONDS - start))
 	rm -f "$initrd"
 	return 0

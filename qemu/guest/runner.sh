@@ -23,7 +23,8 @@
 # the kernel log is cleared (a test's `dmesg` shows only its own messages).
 # After a test that failed, hung, left a kernel problem in the log, tainted
 # the kernel, turned lockdep off or could not be reset, this boot stops: the
-# host runs the remaining tests in a fresh one.
+# host runs the remaining tests in a fresh one. (KEEP_GOING=1, for the
+# harness's own tests: stop only when the machine cannot be reset.)
 #
 # kmemleak: at the end of the boot (also after a stop) one scan covers every
 # test that ran; each leaked object is charged to the test during which it
@@ -49,18 +50,29 @@ kmsg() {
 	echo "vmtest: $*" >/dev/kmsg
 }
 
-# The current jiffies (what kmemleak records per object).
-jiffies() {
-	head -n 12 /sys/kernel/debug/sched/debug | sed -n 's/^jiffies *: *//p'
+# Forks are slow under TCG: the helpers below read files with the shell's
+# own `read` and set variables instead of printing to a $(...).
+
+# J := the current jiffies (what kmemleak records per object).
+get_jiffies() {
+	local k v
+	J=
+	while read -r k _ v; do
+		if [ "$k" = jiffies ]; then
+			J=$v
+			return
+		fi
+	done </sys/kernel/debug/sched/debug
 }
 
-# The modules loaded now that were not at the start, one a line.
-extra_modules() {
+# EXTRA := the modules loaded now that were not at the start.
+get_extra_modules() {
 	local m
+	EXTRA=
 	while read -r m _; do
 		case " $START_MODULES " in
 		*" $m "*) ;;
-		*) echo "$m" ;;
+		*) EXTRA="$EXTRA $m" ;;
 		esac
 	done </proc/modules
 }
@@ -70,51 +82,52 @@ extra_modules() {
 TAINT_OK=$((4096 | 8192 | 262144))
 
 lockdep_on() {
-	[ ! -r /proc/lockdep_stats ] || grep -qE '^ *debug_locks: +1$' /proc/lockdep_stats
+	local k v
+	[ -r /proc/lockdep_stats ] || return 0
+	while read -r k v; do
+		[ "$k" != debug_locks: ] || { [ "$v" = 1 ]; return; }
+	done </proc/lockdep_stats
+	return 0
 }
 
 # Unload every module that was not loaded at the start, in whatever order
 # their dependencies allow.
 unload_extra() {
-	local extra m
+	local m
 	for _ in 1 2 3 4 5 6 7 8; do
-		extra=$(extra_modules)
-		[ -n "$extra" ] || return 0
-		for m in $extra; do
+		get_extra_modules
+		[ -n "$EXTRA" ] || return 0
+		for m in $EXTRA; do
 			rmmod "$m" 2>/dev/null
 		done
 	done
 }
 
-# What is left of a test that the next one must not see; empty if nothing.
-leftovers() {
-	local extra p
-	extra=$(extra_modules | tr '\n' ' ')
-	[ -z "$extra" ] || echo "modules still loaded: $extra"
+# LEFT := what is left of a test that the next one must not see.
+get_leftovers() {
+	local p
+	get_extra_modules
+	LEFT=
+	[ -z "$EXTRA" ] || LEFT="modules still loaded:$EXTRA;"
 	for p in /sys/devices/vfio_ap /sys/bus/matrix /sys/bus/ap /sys/devices/ap \
 		/sys/kernel/debug/vfio_ap_sim /sys/kernel/debug/s390dbf/vfio_ap; do
-		[ ! -e $p ] || echo "$p still exists"
+		[ ! -e $p ] || LEFT="$LEFT $p still exists;"
 	done
-}
-
-# Kernel problems in the log since the last clearing (`dmesg -c`).
-kernel_problems() {
-	dmesg | grep -E '\[ *[0-9]+\.[0-9]+\]' | grep -cE -f $PROBLEMS
 }
 
 # run_one I TIMEOUT PATH: runs the test, its reset; returns 0 to go on.
 run_one() {
 	local i=$1 limit=$2 path=$3 name rc pid watchdog why taint
-	name=$(basename "$path" .sh)
-	dmesg -c >/dev/null
+	name=${path##*/}
+	name=${name%.sh}
 	kmsg "begin $i $name"
-	echo "$i $(jiffies)" >>$STATE/intervals.begin
-	rm -f $STATE/timed-out
-	(cd /tmp && exec sh "$path") &
+	get_jiffies
+	echo "$i $J" >>$STATE/intervals.begin
+	(cd "${path%/*}" && exec sh "$path") &
 	pid=$!
 	(
 		sleep "$limit"
-		touch $STATE/timed-out
+		: >$STATE/timed-out
 		kill -KILL $pid 2>/dev/null
 	) &
 	watchdog=$!
@@ -124,39 +137,40 @@ run_one() {
 	wait $watchdog 2>/dev/null
 	if [ -e $STATE/timed-out ]; then
 		echo "vmtest: $name did not finish within ${limit}s: killed"
+		rm -f $STATE/timed-out
 		rc=124
 	fi
 	kmsg "end $i status=$rc $name"
 
 	unload_extra
-	why=$(leftovers | tr '\n' ';')
-	echo "$i $(jiffies)" >>$STATE/intervals.end
-	if [ -n "$why" ]; then
-		kmsg "reset $i FAILED: $why"
+	get_leftovers
+	get_jiffies
+	echo "$i $J" >>$STATE/intervals.end
+	if [ -n "$LEFT" ]; then
+		kmsg "reset $i FAILED:$LEFT"
 		kmsg "stop $i the machine could not be reset"
 		return 1
 	fi
 	kmsg "reset $i ok"
+	# The test's kernel log, and a clean one for the next test's `dmesg`.
+	dmesg -c >$STATE/dmesg
+	[ "$KEEP_GOING" != 1 ] || return 0
 
 	why=
-	taint=$(( $(cat /proc/sys/kernel/tainted) & ~TAINT_START & ~TAINT_OK ))
+	read -r taint </proc/sys/kernel/tainted
+	taint=$((taint & ~TAINT_START & ~TAINT_OK))
 	if [ "$rc" -ne 0 ]; then
 		why="the test failed (status $rc)"
-	elif [ "$(kernel_problems)" -ne 0 ]; then
+	elif grep -qE -f $PROBLEMS $STATE/dmesg; then
 		why="the kernel reported problems"
 	elif [ "$taint" -ne 0 ]; then
 		why="the kernel is tainted ($taint)"
 	elif ! lockdep_on; then
 		why="lockdep is off"
 	fi
-	if [ -n "$why" ]; then
-		if [ "$KEEP_GOING" = 1 ] && [ "$taint" -eq 0 ] && lockdep_on; then
-			return 0
-		fi
-		kmsg "stop $i $why"
-		return 1
-	fi
-	return 0
+	[ -n "$why" ] || return 0
+	kmsg "stop $i $why"
+	return 1
 }
 
 # The kernel stacks of exited tasks wait in a per-CPU cache (two a CPU) with
@@ -201,14 +215,14 @@ leak_scan() {
 		return
 	fi
 	cat $KMEMLEAK >$STATE/leaks
-	awk -v first="$FIRST_BEGIN" '
+	awk '
 		FILENAME ~ /begin$/ { b[$1] = $2; n = ($1 > n) ? $1 : n; next }
 		FILENAME ~ /end$/ { e[$1] = $2; next }
 		FILENAME ~ /names$/ { nm[$1] = substr($0, length($1) + 2); next }
 		/^unreferenced object/ { obj = $0; next }
 		/^ *comm .*jiffies [0-9]+/ {
 			j = $NF; who = 0
-			if (j < first) { boot++; next }
+			if (j < b[1]) { boot++; next }
 			for (i = 1; i <= n; i++)
 				if ((i in e) && j >= b[i] && j <= e[i]) who = i
 			count[who]++
@@ -233,8 +247,11 @@ leak_scan() {
 	kmsg "leak-scan done"
 }
 
-START_MODULES=$(while read -r m _; do echo "$m"; done </proc/modules)
-TAINT_START=$(cat /proc/sys/kernel/tainted)
+START_MODULES=
+get_extra_modules
+START_MODULES=$EXTRA
+read -r TAINT_START </proc/sys/kernel/tainted
+dmesg -c >/dev/null
 : >$STATE/intervals.begin
 : >$STATE/intervals.end
 : >$STATE/names
@@ -243,11 +260,10 @@ export VMTEST_GROUP=1 VMTEST_LEAK_SCAN=$LEAK_SCAN
 total=$(grep -c . /etc/vmtest/tests)
 kmsg "start $total"
 i=0
-FIRST_BEGIN=
 while read -r limit path; do
 	i=$((i + 1))
-	echo "$i $(basename "$path" .sh)" >>$STATE/names
-	[ -n "$FIRST_BEGIN" ] || FIRST_BEGIN=$(jiffies)
+	name=${path##*/}
+	echo "$i ${name%.sh}" >>$STATE/names
 	run_one $i "$limit" "$path" </dev/null || break
 done </etc/vmtest/tests
 [ "$LEAK_SCAN" != 1 ] || [ $i -eq 0 ] || leak_scan
