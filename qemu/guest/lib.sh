@@ -76,23 +76,36 @@ module_loaded() {
 # Scan for leaks; objects must be older than kmemleak's minimum age (5 s)
 # to be reported, hence the wait. Leaks fail the check and, through the
 # kernel's "new suspected memory leaks" line, the whole VM run.
+# Under the test runner with its leak scan (VMTEST_LEAK_SCAN=1, as in
+# `make vmtest`), the runner scans once at the end of the boot and charges
+# every leaked object to the test it was allocated in: this test fails by
+# name all the same, without a scan and a 6 s wait of its own.
 kmemleak_check() {
 	local f=/sys/kernel/debug/kmemleak
 	[ -w "$f" ] || fail "kmemleak is not available"
+	if [ "${VMTEST_LEAK_SCAN:-0}" = 1 ]; then
+		echo "kmemleak: left to the runner's scan at the end of the boot"
+		return 0
+	fi
 	sleep 6
 	echo scan >"$f"
 	echo scan >"$f"
-	if [ -s "$f" ]; then
+	# debugfs files have size 0: read it ([ -s ] would always be false).
+	if [ -n "$(cat "$f")" ]; then
 		cat "$f"
 		fail "kmemleak found unreferenced objects"
 	fi
 	pass "kmemleak: no leaks"
 }
 
-# Forget leak suspects that exist before the test (boot-time noise).
+# Forget leak suspects that exist before the test (boot-time noise). Under
+# the runner's leak scan this must not happen (it would forget the leaks of
+# the tests before this one): the runner does not charge objects allocated
+# before its first test.
 kmemleak_baseline() {
 	local f=/sys/kernel/debug/kmemleak
 	[ -w "$f" ] || return 0
+	[ "${VMTEST_LEAK_SCAN:-0}" != 1 ] || return 0
 	echo scan >"$f"
 	echo clear >"$f"
 }
