@@ -4,10 +4,12 @@
 //! mdev, through the real VFIO uAPI, so the driver's VFIO/KVM half runs as
 //! under QEMU. See README.md and `--help`.
 
+mod attach_legacy;
 mod cli;
 mod command;
 mod container;
 mod device;
+mod dma;
 mod errno;
 mod error_cases;
 mod fail_nth;
@@ -18,6 +20,7 @@ mod out;
 mod serve;
 mod session;
 mod status;
+mod step;
 mod sys;
 mod uapi;
 
