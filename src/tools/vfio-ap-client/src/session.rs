@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 //! One attached mdev: the backend it is attached with (the legacy type1
-//! container), its IRQ eventfds and the DMA mappings (guest RAM), with what
-//! every backend shares: IRQs, `map`/`unmap`, close and unplug.
+//! container or iommufd), its IRQ eventfds and the DMA mappings (guest
+//! RAM), with what both backends share: IRQs, `map`/`unmap`, close and
+//! unplug.
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
+use crate::attach_iommufd;
 use crate::attach_legacy;
 use crate::cli::Target;
 use crate::device;
@@ -16,6 +18,8 @@ use crate::sys::{self, SysResult};
 
 /// How to attach.
 pub struct AttachOptions {
+    /// The iommufd backend (cdev) instead of the legacy container.
+    pub iommufd: bool,
     pub kvm: bool,
     pub iova: u64,
     pub size: u64,
@@ -25,24 +29,28 @@ pub struct AttachOptions {
 /// The backend the device is attached with.
 enum Backend {
     Container(attach_legacy::Attachment),
+    Iommufd(attach_iommufd::Attachment),
 }
 
 impl Backend {
     fn device(&self) -> BorrowedFd<'_> {
         match self {
             Backend::Container(a) => a.device(),
+            Backend::Iommufd(a) => a.device(),
         }
     }
 
     fn map_dma(&self, vaddr: u64, iova: u64, size: u64) -> SysResult<()> {
         match self {
             Backend::Container(a) => a.map_dma(vaddr, iova, size),
+            Backend::Iommufd(a) => a.map_dma(vaddr, iova, size),
         }
     }
 
     fn unmap_dma(&self, iova: u64, size: u64) -> SysResult<u64> {
         match self {
             Backend::Container(a) => a.unmap_dma(iova, size),
+            Backend::Iommufd(a) => a.unmap_dma(iova, size),
         }
     }
 }
@@ -61,8 +69,13 @@ impl Session {
     /// Attaches with the backend `options` asks for, up to the device fd
     /// and the RAM mapping; every step prints its line.
     pub fn attach(target: &Target, options: &AttachOptions) -> Result<Session, Failed> {
-        let (attachment, mapping) = attach_legacy::attach(target, options)?;
-        let backend = Backend::Container(attachment);
+        let (backend, mapping) = if options.iommufd {
+            let (attachment, mapping) = attach_iommufd::attach(target, options)?;
+            (Backend::Iommufd(attachment), mapping)
+        } else {
+            let (attachment, mapping) = attach_legacy::attach(target, options)?;
+            (Backend::Container(attachment), mapping)
+        };
         Ok(Session {
             backend,
             triggers: [None, None],
@@ -126,6 +139,7 @@ impl Session {
         } = self;
         match backend {
             Backend::Container(a) => a.close(),
+            Backend::Iommufd(a) => a.close(),
         }
         drop(triggers);
         drop(mappings);
@@ -150,6 +164,7 @@ impl Session {
         drop(triggers);
         match backend {
             Backend::Container(a) => a.unplug(&mappings),
+            Backend::Iommufd(a) => a.unplug(&mappings),
         }
         drop(mappings);
         say!("closed");
