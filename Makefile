@@ -47,8 +47,9 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(REPO) ARCH=s390 CROSS_COMPILE=$(CROSS_COMPILE)
 CARGO_ENV = CARGO_TARGET_DIR=$(BUILD)/cargo
 CORE := $(REPO)/src/matrix
 
-.PHONY: all module testbed harness-modules sim-test-modules deps kernel demo check hosttest \
-	bench model-long \
+.PHONY: all module testbed harness-modules sim-test-modules client symbols deps kernel demo \
+	check hosttest \
+	bench model-long vmbench \
 	hosttest-be lint fmt-check clippy-host module-lint vmtest harness-test \
 	run-guest clean kernel-drop
 
@@ -93,8 +94,12 @@ sim-test-modules: testbed
 		CROSS_COMPILE=$(CROSS_COMPILE) MO=$(BUILD)/sim-test \
 		KBUILD_EXTRA_SYMBOLS=$(BUILD)/testbed/Module.symvers modules
 
+CLIENT := $(REPO)/src/tools/vfio-ap-client
+CLIENT_ENV = CARGO_TARGET_DIR=$(BUILD)/client/cargo RUSTUP_TOOLCHAIN=$(BE_RUST_VERSION)
+
 hosttest: deps
 	cd $(CORE) && $(CARGO_ENV) cargo test --quiet
+	cd $(CLIENT) && $(CLIENT_ENV) cargo test --quiet --locked
 	@$(MAKE) --no-print-directory hosttest-be
 
 # The same tests on big-endian s390x under qemu-user (fewer random model
@@ -123,6 +128,7 @@ fmt-check:
 
 clippy-host:
 	cd $(CORE) && $(CARGO_ENV) cargo clippy --quiet --all-targets -- -D warnings
+	cd $(CLIENT) && $(CLIENT_ENV) cargo clippy --quiet --locked --all-targets -- -D warnings
 
 # The module built the way the kernel's own gates build it: CLIPPY=1 and W=1,
 # both flavours. The kernel itself is prebuilt, so every warning comes from
@@ -140,8 +146,18 @@ module-lint: $(KERNEL_DEP)
 
 GUEST = $(REPO)/qemu/run-guest.sh
 
-vmtest: module testbed sim-test-modules
+vmtest: module testbed sim-test-modules client
 	$(REPO)/qemu/run-tests.sh $(REPO)/qemu/tests/*.sh
+
+# Not part of check: the driver's cost per event in the test VM, against the
+# simulator's dummy driver in the same boot (Documentation/benchmarks.md).
+# VMBENCH_SIZES=16,64,256 for more sizes.
+VMBENCH_SIZES ?= 16,64
+vmbench: testbed sim-test-modules
+	@mkdir -p $(BUILD)
+	VM_TIMEOUT=$${VM_TIMEOUT:-3600} $(GUEST) --quiet --log $(BUILD)/vmbench.log \
+		--append "vmbench.sizes=$(VMBENCH_SIZES)" $(REPO)/qemu/bench/vmbench.sh
+	@$(REPO)/scripts/vmbench-table.sh $(BUILD)/vmbench.log
 
 harness-test: harness-modules testbed
 	$(REPO)/qemu/harness-test/run.sh
@@ -150,10 +166,15 @@ run-guest: testbed
 	@test -n "$(SCRIPT)" || { echo "usage: make run-guest SCRIPT=path/to/script.sh"; exit 2; }
 	$(GUEST) $(SCRIPT)
 
-demo: deps module testbed
+demo: deps module testbed client
 	$(GUEST) $(REPO)/qemu/demo.sh
 
-check: deps hosttest lint module testbed vmtest harness-test
+# The production module calls the real KVM, VFIO and AP bus functions; the
+# testbed module gets the machine from the simulator.
+symbols: module testbed
+	@$(REPO)/scripts/check-symbols.sh $(BUILD)/prod/vfio_ap.ko $(BUILD)/testbed/vfio_ap.ko
+
+check: deps hosttest lint module testbed symbols vmtest harness-test
 	@echo "make check: all passed"
 
 clean:

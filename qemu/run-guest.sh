@@ -24,6 +24,7 @@
 # ours under /lib/modules/$(uname -r)/updates, the production vfio_ap.ko at
 # /opt/vfio-ap/prod/vfio_ap.ko when it is built, the harness test modules at
 # /opt/vfio-ap/harness/, the simulator's test driver at /opt/vfio-ap/sim-test/,
+# the guest-side VFIO client at /usr/bin/vfio-ap-client when it is built,
 # the helpers /lib/vfio-ap/lib.sh, and the script at /test/<name>.
 #
 # Exit status: the script's own status if it failed; 0 if it passed and the
@@ -97,6 +98,9 @@ fi
 if compgen -G "$REPO_ROOT/build/harness/*.ko" >/dev/null; then
 	mkdir -p "$root/opt/vfio-ap/harness"
 	cp "$REPO_ROOT"/build/harness/*.ko "$root/opt/vfio-ap/harness/"
+fi
+if [ -x "$REPO_ROOT/build/client/vfio-ap-client" ]; then
+	install -m 0755 "$REPO_ROOT/build/client/vfio-ap-client" "$root/usr/bin/vfio-ap-client"
 fi
 if compgen -G "$REPO_ROOT/build/sim-test/*.ko" >/dev/null; then
 	mkdir -p "$root/opt/vfio-ap/sim-test"

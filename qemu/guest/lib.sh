@@ -20,6 +20,14 @@ expect_eq() {
 	pass "$3"
 }
 
+# expect_prefix ACTUAL PREFIX WHAT
+expect_prefix() {
+	case "$1" in
+	"$2"*) pass "$3" ;;
+	*) fail "$3: expected '$2...', got '$1'" ;;
+	esac
+}
+
 # Run a command that must fail; its stderr must contain TEXT (an strerror
 # message such as "No such device").
 # expect_fail_with TEXT WHAT CMD...
@@ -148,4 +156,117 @@ failslab_setup() {
 with_fail_nth() {
 	sh -c "exec 3</proc/thread-self/fail-nth 4>/proc/thread-self/fail-nth
 		echo $1 >&4; $2; rc=\$?; read left <&3; echo \$rc \$left" 2>/dev/null
+}
+
+# wait_until SECONDS CMD...: runs CMD every 0.1 s until it succeeds; fails
+# the test after SECONDS.
+wait_until() {
+	local limit=$(($1 * 10)) i=0
+	shift
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -le $limit ] || fail "timed out after $((limit / 10)) s waiting for: $*"
+		sleep 0.1
+	done
+}
+
+# The guest-side VFIO client (src/tools/vfio-ap-client), playing QEMU's
+# vfio-ap device for the simulated VM NAME: client_start NAME UUID [OPTS]
+# opens the mdev and leaves the client serving commands from a FIFO; its
+# output goes to $CLIENT_DIR/out (one line per step, event and command).
+# Several clients may run at once, one per VM name.
+client_dir() {
+	echo "/tmp/vfio-ap-client.$1"
+}
+
+client_start() {
+	local vm=$1 uuid=$2 dir
+	shift 2
+	dir=$(client_dir "$vm")
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	mkfifo "$dir/ctl"
+	vfio-ap-client --vm "$vm" --status "$dir/status" "$@" open "$uuid" \
+		<"$dir/ctl" >"$dir/out" 2>&1 &
+	echo $! >"$dir/pid"
+	# Hold the FIFO open for writing, so the client's stdin stays open
+	# between commands; one descriptor per VM (fds 5-9, by slot).
+	client_fd_open "$vm"
+	wait_until 60 client_settled "$vm"
+}
+
+# Opens VM's FIFO for writing on the first free descriptor of 5-9.
+client_fd_open() {
+	local vm=$1 dir fd=5 used
+	dir=$(client_dir "$vm")
+	used=$(cat /tmp/vfio-ap-client.*/fd 2>/dev/null || true)
+	while echo "$used" | grep -qx "$fd"; do fd=$((fd + 1)); done
+	[ "$fd" -le 9 ] || fail "more than 5 clients at once"
+	echo "$fd" >"$dir/fd"
+	eval "exec $fd>\"$dir/ctl\""
+}
+
+# Whether the client has finished opening (ready, or a failed step).
+client_settled() {
+	grep -qE '^open: (ready|.*failed)' "$(client_dir "$1")/out" 2>/dev/null
+}
+
+# client_out VM: everything the client printed.
+client_out() {
+	cat "$(client_dir "$1")/out"
+}
+
+# client_ready VM: whether the open went through.
+client_ready() {
+	grep -q '^open: ready' "$(client_dir "$1")/out"
+}
+
+# client_cmd VM COMMAND: sends COMMAND and waits for its one-line answer
+# (a line starting with the command's first word), which it prints.
+client_cmd() {
+	local vm=$1 cmd=$2 dir fd before
+	dir=$(client_dir "$vm")
+	fd=$(cat "$dir/fd")
+	before=$(wc -l <"$dir/out")
+	eval "echo \"\$cmd\" >&$fd"
+	wait_until 60 client_answered "$dir" "$before" "${cmd%% *}"
+	tail -n +$((before + 1)) "$dir/out" | grep -E "^${cmd%% *}[ :]" | head -n 1
+}
+
+client_answered() {
+	tail -n +$(($2 + 1)) "$1/out" | grep -qE "^$3[ :].*: |^$3: "
+}
+
+# client_status VM KEY: a counter of the client's status file (cfg_chg,
+# req, open).
+client_status() {
+	sed -n "s/.*\\b$2=\\([0-9]*\\).*/\\1/p" "$(client_dir "$1")/status" 2>/dev/null
+}
+
+# client_stop VM: closes the device (the client exits) and waits for it.
+client_stop() {
+	local vm=$1 dir fd pid
+	dir=$(client_dir "$vm")
+	fd=$(cat "$dir/fd")
+	pid=$(cat "$dir/pid")
+	if kill -0 "$pid" 2>/dev/null; then
+		eval "echo close >&$fd" 2>/dev/null || true
+	fi
+	client_reap "$vm"
+}
+
+# client_reap VM: waits for the client to exit and releases its FIFO.
+client_reap() {
+	local vm=$1 dir fd pid
+	dir=$(client_dir "$vm")
+	fd=$(cat "$dir/fd")
+	pid=$(cat "$dir/pid")
+	wait_until 60 client_gone "$pid"
+	wait "$pid" 2>/dev/null || true
+	eval "exec $fd>&-"
+	rm -f "$dir/fd"
+}
+
+client_gone() {
+	! kill -0 "$1" 2>/dev/null
 }

@@ -20,12 +20,18 @@
 //!   `mdevs_lock` across the reset, so the guest's vCPU waits instead.
 //!
 //! Locks: KVM calls the hook with the vCPU's mutex and the VM's hook rwsem
-//! (read) held; the hook takes `mdevs`, as 7.3 does.
+//! (read) held; the hook takes `mdevs`, as 7.3 does, and pins the NIB under
+//! it. The records live under `irqs`, innermost; no page is pinned or
+//! unpinned under `irqs`, because `dma_unmap` comes with VFIO's type1
+//! `device_list_lock` held, which nests inside the lock pinning takes: 7.3
+//! takes `mdevs_lock` there, a lock inversion lockdep reports (pinning under
+//! `mdevs_lock` -> type1 `iommu->lock` -> `device_list_lock` ->
+//! `mdevs_lock`).
 
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta};
 
-use super::state::{Mdevs, QueueIrq};
+use super::state::{DriverState, Mdevs, QueueIrq};
 use crate::hw::{self, GiscRegistration, NibPin, Vcpu};
 use crate::matrix::aqic::{
     disable_step, enable_outcome, irqclear_step, AqicRequest, DisableStep, EnableOutcome,
@@ -38,18 +44,24 @@ use crate::matrix::reset::rc;
 /// The PQAP hook for mdev `id`: decodes the guest's AQIC, serves it, and
 /// puts the status into the guest's GR1. `-EOPNOTSUPP` (left to userspace)
 /// without the adapter-interruption virtualization facility, as 7.3.
-pub(crate) fn handle_pqap(mdevs: &mut Mdevs, id: u64, vcpu: &mut Vcpu<'_>) -> Result {
+pub(crate) fn handle_pqap(state: &DriverState, id: u64, vcpu: &mut Vcpu<'_>) -> Result {
     let request = AqicRequest::from_gprs(vcpu.gpr(0), vcpu.gpr(1), vcpu.gpr(2));
     if !vcpu.has_aiv() {
         return Err(EOPNOTSUPP);
     }
-    let status = serve(mdevs, id, vcpu, &request);
+    let status = serve(state, &state.mdevs.lock(), id, vcpu, &request);
     vcpu.set_gpr(1, status.gr1());
     Ok(())
 }
 
-/// The status of the guest's AQIC `request` on mdev `id`.
-fn serve(mdevs: &mut Mdevs, id: u64, vcpu: &Vcpu<'_>, request: &AqicRequest) -> QueueStatus {
+/// The status of the guest's AQIC `request` on mdev `id`; `mdevs` is held.
+fn serve(
+    state: &DriverState,
+    mdevs: &Mdevs,
+    id: u64,
+    vcpu: &Vcpu<'_>,
+    request: &AqicRequest,
+) -> QueueStatus {
     let apqn = request.apqn;
     let Some(entry) = mdevs.get(id) else {
         return QueueStatus::with_rc(rc::Q_NOT_AVAIL);
@@ -62,16 +74,22 @@ fn serve(mdevs: &mut Mdevs, id: u64, vcpu: &Vcpu<'_>, request: &AqicRequest) -> 
         return QueueStatus::with_rc(rc::RESET_IN_PROGRESS);
     }
     if request.enable {
-        enable(mdevs, id, vcpu, request)
+        enable(state, mdevs, id, vcpu, request)
     } else {
-        disable(mdevs, apqn)
+        disable(state, apqn)
     }
 }
 
 /// `vfio_ap_irq_enable`: pins the NIB, registers the guest ISC, and asks
 /// the adapter to enable interruptions with them. Any failure before the
 /// AQIC is "invalid address" (06), as 7.3.
-fn enable(mdevs: &mut Mdevs, id: u64, vcpu: &Vcpu<'_>, request: &AqicRequest) -> QueueStatus {
+fn enable(
+    state: &DriverState,
+    mdevs: &Mdevs,
+    id: u64,
+    vcpu: &Vcpu<'_>,
+    request: &AqicRequest,
+) -> QueueStatus {
     let apqn = request.apqn;
     let invalid = QueueStatus::with_rc(rc::INVALID_ADDRESS);
     let Some((kvm, vdev)) = mdevs.get(id).and_then(|e| {
@@ -103,14 +121,15 @@ fn enable(mdevs: &mut Mdevs, id: u64, vcpu: &Vcpu<'_>, request: &AqicRequest) ->
     match enable_outcome(status.response_code()) {
         EnableOutcome::Replace => {
             // The adapter uses the new NIB now: the old resources go.
-            drop(mdevs.take_irq(apqn));
+            let old = state.take_irq(|q| q.apqn == apqn);
+            drop(old);
             let irq = QueueIrq {
                 apqn,
                 mdev: id,
                 nib,
                 _gisc: gisc,
             };
-            if let Err(kernel::alloc::kvec::PushError(irq)) = mdevs.irqs.push_within_capacity(irq) {
+            if let Err(irq) = state.put_irq(irq) {
                 // Cannot happen (room is reserved per bound queue); never
                 // release a NIB the adapter may write: turn it off first.
                 pr_warn!("no room to record the interruptions of {}\n", ApqnFmt(apqn));
@@ -131,7 +150,7 @@ fn enable(mdevs: &mut Mdevs, id: u64, vcpu: &Vcpu<'_>, request: &AqicRequest) ->
             // The new resources go here (7.3 leaks them), the old ones with
             // the disable.
             drop((nib, gisc));
-            let _ = disable(mdevs, apqn);
+            let _ = disable(state, apqn);
         }
     }
     status
@@ -140,33 +159,39 @@ fn enable(mdevs: &mut Mdevs, id: u64, vcpu: &Vcpu<'_>, request: &AqicRequest) ->
 /// `vfio_ap_irq_disable`: asks the adapter to disable the queue's
 /// interruptions (retrying while it is busy), waits for TAPQ to show them
 /// off, then releases their resources. Returns the last AQIC status.
-pub(crate) fn disable(mdevs: &mut Mdevs, apqn: Apqn) -> QueueStatus {
+pub(crate) fn disable(state: &DriverState, apqn: Apqn) -> QueueStatus {
     let status = aqic_off(apqn);
-    drop(mdevs.take_irq(apqn));
+    let irq = state.take_irq(|q| q.apqn == apqn);
+    drop(irq);
     status
 }
 
-/// Disables the interruptions of every queue the guest of mdev `id` has
-/// them on, releasing their resources (the guest is gone, or its mdev).
-pub(crate) fn disable_all_of(mdevs: &mut Mdevs, id: u64) {
-    while let Some(apqn) = mdevs.irqs.iter().find(|q| q.mdev == id).map(|q| q.apqn) {
-        let _ = disable(mdevs, apqn);
+/// Disables the interruptions of every queue of mdev `id` whose record
+/// `pick` chooses, releasing their resources. Each record is taken out
+/// before its queue's interruption is turned off, so two callers never
+/// release the same one.
+fn disable_each(state: &DriverState, pick: impl Fn(&QueueIrq) -> bool) {
+    while let Some(irq) = state.take_irq(&pick) {
+        let _ = aqic_off(irq.apqn);
+        drop(irq);
     }
+}
+
+/// Disables the interruptions of every queue the guest of mdev `id` has
+/// them on (the guest is gone, or its mdev).
+pub(crate) fn disable_all_of(state: &DriverState, id: u64) {
+    disable_each(state, |q| q.mdev == id);
 }
 
 /// Disables the interruptions of the queues of mdev `id` whose NIB lies in
 /// `[iova, iova + length)`: userspace is unmapping that memory
-/// (`dma_unmap`).
-pub(crate) fn disable_in_range(mdevs: &mut Mdevs, id: u64, iova: u64, length: u64) {
+/// (`dma_unmap`). Called under VFIO's type1 `device_list_lock`, so it takes
+/// no lock but `irqs`, and unpins without it.
+pub(crate) fn disable_in_range(state: &DriverState, id: u64, iova: u64, length: u64) {
     let end = iova.saturating_add(length);
-    while let Some(apqn) = mdevs
-        .irqs
-        .iter()
-        .find(|q| q.mdev == id && (iova..end).contains(&q.nib.iova()))
-        .map(|q| q.apqn)
-    {
-        let _ = disable(mdevs, apqn);
-    }
+    disable_each(state, |q| {
+        q.mdev == id && (iova..end).contains(&q.nib.iova())
+    });
 }
 
 /// The AQIC (disable) and the wait for the interruption to be off, bounded

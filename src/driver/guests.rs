@@ -104,7 +104,7 @@ impl DriverState {
         });
         // Interruptions whose reset did not complete are turned off now:
         // the guest is gone, nothing may write its pages any more.
-        aqic::disable_all_of(&mut self.mdevs.lock(), id);
+        aqic::disable_all_of(self, id);
         // `attachment` and its VM reference (`kvm_put_kvm`) go last, at the
         // end of this function.
     }

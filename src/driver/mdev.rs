@@ -93,9 +93,8 @@ impl MdevDriver for DriverState {
                 })
             });
         }
-        let mut mdevs = self.mdevs.lock();
-        aqic::disable_all_of(&mut mdevs, mdev.id);
-        mdevs.list.retain(|e| e.id != mdev.id);
+        aqic::disable_all_of(self, mdev.id);
+        self.mdevs.lock().list.retain(|e| e.id != mdev.id);
     }
 
     /// Fills the page of a show callback.

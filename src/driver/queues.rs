@@ -43,7 +43,7 @@ impl QueueDriver for DriverState {
         // fail. Room for the queue's interruptions, then its reset slot.
         if !guests.is_bound(apqn) {
             let bound = guests.bound_count().saturating_add(1);
-            self.mdevs.lock().reserve_irqs(bound)?;
+            self.reserve_irqs(bound)?;
         }
         guests.bind(apqn)?;
         let owner = self.owner(&guests, apqn);
@@ -91,11 +91,9 @@ impl QueueDriver for DriverState {
         // A queue that left the host configuration was not reset: it can
         // post no interruption any more, so their resources go now. (One
         // whose reset did not complete keeps them until the guest goes.)
-        {
-            let mut mdevs = self.mdevs.lock();
-            if !mdevs.host.matrix.has_queue(apqn) {
-                drop(mdevs.take_irq(apqn));
-            }
+        if !self.mdevs.lock().host.matrix.has_queue(apqn) {
+            let irq = self.take_irq(|q| q.apqn == apqn);
+            drop(irq);
         }
         // Still bound while it was reset: C resets it while it is linked.
         guests.unbind(apqn);

@@ -11,10 +11,11 @@
 //!   guest to plug or unplug; holding it is the right to use an mdev's guest,
 //!   and it is the only lock held while queue resets are waited for.
 //! - `mdevs` protects every mdev's matrix state, its guest's VM pointer and
-//!   eventfds, the host configuration, the usable-queue rows and the
-//!   queues' interrupt resources; it is never held across a reset wait. The
-//!   PQAP hook takes it (after KVM's hook rwsem), so nothing that holds it
-//!   may wait for the hook rwsem.
+//!   eventfds, the host configuration and the usable-queue rows; it is never
+//!   held across a reset wait. The PQAP hook takes it (after KVM's hook
+//!   rwsem), so nothing that holds it may wait for the hook rwsem.
+//! - `irqs` (innermost) protects the queues' interrupt resources; nothing is
+//!   taken and no page pinned or unpinned under it.
 
 use core::sync::atomic::AtomicU64;
 
@@ -146,28 +147,21 @@ pub(crate) struct Mdevs {
     pub(crate) usable: KVec<ApqiMask>,
     /// Every mdev, oldest first.
     pub(crate) list: KVec<MdevEntry>,
-    /// Queues with interruptions enabled; room for one per bound queue is
-    /// reserved when it binds, so the PQAP hook never allocates.
-    pub(crate) irqs: KVec<QueueIrq>,
     /// Queues being reset while `mdevs` is released: their guest's AQIC
     /// answers "reset in progress" until the reset is over.
     pub(crate) resetting: KVec<ApqiMask>,
 }
 
+/// What `irqs` protects: the queues with interruptions enabled. Room for
+/// one per bound queue is reserved when it binds, so the PQAP hook never
+/// allocates. Innermost lock: nothing is taken, and no page is pinned or
+/// unpinned, while it is held (`dma_unmap` takes it under VFIO's type1
+/// `device_list_lock`, which pinning nests inside).
+pub(crate) struct Irqs {
+    pub(crate) list: KVec<QueueIrq>,
+}
+
 impl Mdevs {
-    /// Makes room for the interruptions of `bound` bound queues.
-    pub(crate) fn reserve_irqs(&mut self, bound: usize) -> Result {
-        let more = bound.saturating_sub(self.irqs.len());
-        self.irqs.reserve(more, GFP_KERNEL)?;
-        Ok(())
-    }
-
-    /// Takes the interruption record of `apqn` out, if it has one.
-    pub(crate) fn take_irq(&mut self, apqn: Apqn) -> Option<QueueIrq> {
-        let index = self.irqs.iter().position(|q| q.apqn == apqn)?;
-        self.irqs.remove(index).ok()
-    }
-
     /// The entry of mdev `id`, its index, and the others, split so that one
     /// can be changed while the others are read.
     pub(crate) fn split(&mut self, id: u64) -> Option<Split<'_>> {
@@ -232,6 +226,37 @@ pub(crate) struct DriverState {
     pub(crate) guests: Mutex<Guests>,
     #[pin]
     pub(crate) mdevs: Mutex<Mdevs>,
+    #[pin]
+    pub(crate) irqs: Mutex<Irqs>,
+}
+
+impl DriverState {
+    /// Makes room for the interruptions of `bound` bound queues.
+    pub(crate) fn reserve_irqs(&self, bound: usize) -> Result {
+        let mut irqs = self.irqs.lock();
+        let more = bound.saturating_sub(irqs.list.len());
+        irqs.list.reserve(more, GFP_KERNEL)?;
+        Ok(())
+    }
+
+    /// Takes out the interruption record of the first queue `pick` chooses.
+    /// It is returned with the lock released: dropping it unpins a page,
+    /// which must not happen under `irqs`.
+    pub(crate) fn take_irq(&self, pick: impl Fn(&QueueIrq) -> bool) -> Option<QueueIrq> {
+        let mut irqs = self.irqs.lock();
+        let index = irqs.list.iter().position(pick)?;
+        irqs.list.remove(index).ok()
+    }
+
+    /// Records the interruptions of a queue; gives the record back if
+    /// there is no room (which reservation at bind rules out).
+    pub(crate) fn put_irq(&self, irq: QueueIrq) -> core::result::Result<(), QueueIrq> {
+        self.irqs
+            .lock()
+            .list
+            .push_within_capacity(irq)
+            .map_err(|kernel::alloc::kvec::PushError(irq)| irq)
+    }
 }
 
 impl DriverState {
@@ -259,11 +284,11 @@ impl DriverState {
                     host,
                     usable,
                     list: KVec::new(),
-                    irqs: KVec::new(),
                     resetting,
                 },
                 "vfio_ap_mdevs_lock"
             ),
+            irqs <- new_mutex!(Irqs { list: KVec::new() }, "vfio_ap_irqs_lock"),
         }? Error))
     }
 }

@@ -108,7 +108,8 @@ pub(crate) fn reset_and_settle(
         set_usable(&mut mdevs.resetting, apqn, false);
         if guests.reset_irq_off[..].is_usable(apqn) {
             // The reset turned the interruptions off: their resources go.
-            drop(mdevs.take_irq(apqn));
+            let irq = state.take_irq(|q| q.apqn == apqn);
+            drop(irq);
         }
         if Some(apqn) == leaving {
             continue;

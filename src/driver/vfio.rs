@@ -114,7 +114,7 @@ impl DriverState {
     /// `dma_unmap`: the interruptions whose NIB lies in the unmapped range
     /// are disabled, which unpins it.
     pub(crate) fn device_dma_unmap(&self, id: u64, iova: u64, length: u64) {
-        aqic::disable_in_range(&mut self.mdevs.lock(), id, iova, length);
+        aqic::disable_in_range(self, id, iova, length);
     }
 
     /// `request`: the mdev is being removed while open. Everything is
@@ -157,6 +157,6 @@ impl DriverState {
     /// KVM's PQAP hook for mdev `id` (the VM's hook rwsem is held for
     /// reading).
     pub(crate) fn device_pqap(&self, id: u64, vcpu: &mut Vcpu<'_>) -> Result {
-        aqic::handle_pqap(&mut self.mdevs.lock(), id, vcpu)
+        aqic::handle_pqap(self, id, vcpu)
     }
 }

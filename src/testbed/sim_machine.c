@@ -156,8 +156,8 @@ static bool sim_configured(u16 qid)
 
 /*
  * Installs a new host configuration (caller holds sim_scan_mutex). A queue
- * that leaves the configuration loses a reset in progress, as a deconfigured
- * and reconfigured queue would.
+ * that leaves the configuration loses a reset in progress and its enabled
+ * interruptions, as a deconfigured and reconfigured queue would.
  */
 void sim_machine_set_config(const struct sim_config *cfg)
 {
@@ -167,9 +167,13 @@ void sim_machine_set_config(const struct sim_config *cfg)
 	lockdep_assert_held(&sim_scan_mutex);
 	spin_lock_irqsave(&sim_lock, flags);
 	sim_cfg = *cfg;
-	for (qid = 0; qid < SIM_NR_QUEUES; qid++)
-		if (sim_queues[qid].pending && !sim_configured(qid))
-			sim_queues[qid].pending = 0;
+	for (qid = 0; qid < SIM_NR_QUEUES; qid++) {
+		if (sim_configured(qid))
+			continue;
+		sim_queues[qid].pending = 0;
+		sim_queues[qid].irq_on = 0;
+		sim_queues[qid].nib = 0;
+	}
 	spin_unlock_irqrestore(&sim_lock, flags);
 }
 
