@@ -6,8 +6,9 @@
 # /dev/vfio/devices/):
 #
 #   make testbed sim-test-modules client
-#   qemu/run-guest.sh --file build/client/vfio-ap-client:/usr/bin/vfio-ap-client \
-#       src/tools/vfio-ap-client/iommufd-guest.sh
+#   qemu/run-guest.sh src/tools/vfio-ap-client/iommufd-guest.sh
+#
+# (the harness installs build/client/vfio-ap-client as /usr/bin/vfio-ap-client).
 #
 # Checks, with the cdev + iommufd backend: the steps in QEMU's order; the
 # bind refused without a KVM (EINVAL) and a failed association fatal; every
@@ -30,7 +31,7 @@ OUT=/tmp/client.out
 
 failslab_setup
 kmemleak_baseline
-modprobe vfio_ap_sim adapters=4 domains=4
+modprobe vfio_ap_sim adapters=4 domains=4,5
 modprobe vfio_ap
 echo $U >/sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create
 write $M/assign_adapter 4
