@@ -4,22 +4,25 @@
 use std::path::PathBuf;
 
 pub const USAGE: &str = "\
-usage: vfio-ap-client [--vm NAME] [--sim DIR] [--iova ADDR] [--size BYTES] [--status FILE]
-                      [--no-kvm] [--fail-nth N] [--keep-open-on-request] open UUID
-       vfio-ap-client [--vm NAME] [--sim DIR] errors UUID
+usage: vfio-ap-client [--iommufd] [--vm NAME] [--sim DIR] [--iova ADDR] [--size BYTES]
+                      [--status FILE] [--no-kvm] [--fail-nth N] [--keep-open-on-request] open UUID
+       vfio-ap-client [--iommufd] [--vm NAME] [--sim DIR] errors UUID
        vfio-ap-client --help
 
 Plays QEMU 10.0's hw/vfio/ap.c (-device vfio-ap,sysfsdev=/sys/bus/mdev/devices/UUID,
-legacy type1 container) against a vfio_ap mdev, one output line per step.
+legacy type1 container; with --iommufd: -object iommufd,id=ID -device vfio-ap,...,iommufd=ID)
+against a vfio_ap mdev, one output line per step.
 
 open UUID   attach as QEMU does, then serve: reads commands from stdin, one per line
             (reset | info | unmap [IOVA SIZE] | map IOVA SIZE | irq 0|1 on|off | close),
             reports eventfd signals as 'event cfg_chg total=N' / 'event req total=N'.
             A request unplugs the device as QEMU does and exits 0. EOF on stdin = close.
-errors UUID attach (up to VFIO_GROUP_GET_DEVICE_FD), then try every bad argument
+errors UUID attach (up to the device fd), then try every bad argument
             vfio_ap must reject, one line '<case>: ok|ERRNONAME' each, then close.
 
 options:
+  --iommufd                 the iommufd backend: /dev/vfio/devices/vfioX bound to /dev/iommu
+                            and attached to an IOAS, instead of the group in a type1 container
   --vm NAME                 simulated guest to associate with (default vm)
   --sim DIR                 vfio_ap_sim debugfs directory (default /sys/kernel/debug/vfio_ap_sim);
                             the association writes 'add FD' / 'del FD' to DIR/guests/NAME/vfio_group
@@ -27,8 +30,9 @@ options:
   --size BYTES              size of the DMA buffer (default 65536)
   --status FILE             keep 'cfg_chg=N req=M open=1|0' in FILE (rewritten atomically)
   --no-kvm                  no KVM association (open_device must then fail with EINVAL)
-  --fail-nth N              fail the Nth fault-injection point of VFIO_GROUP_GET_DEVICE_FD
-                            (/proc/thread-self/fail-nth), print 'open: fail-nth left=N'
+  --fail-nth N              fail the Nth fault-injection point of the ioctl that opens the device
+                            (VFIO_GROUP_GET_DEVICE_FD, with --iommufd VFIO_DEVICE_BIND_IOMMUFD;
+                            /proc/thread-self/fail-nth), print 'open: fail-nth left=N'
   --keep-open-on-request    report device requests but stay open (a guest that ignores them)
 
 exit status: 0 done, 1 a step failed, 2 bad usage.
@@ -39,10 +43,12 @@ pub const DEFAULT_SIM: &str = "/sys/kernel/debug/vfio_ap_sim";
 pub const DEFAULT_IOVA: u64 = 0x10_0000;
 pub const DEFAULT_SIZE: u64 = 65536;
 
-/// What both commands need: the mdev and the simulated guest.
+/// What both commands need: the mdev, the backend and the simulated guest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     pub uuid: String,
+    /// The iommufd backend instead of the legacy container.
+    pub iommufd: bool,
     pub vm: String,
     pub sim: PathBuf,
 }
@@ -69,6 +75,7 @@ pub enum Command {
 pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
     let mut vm = DEFAULT_VM.to_string();
     let mut sim = PathBuf::from(DEFAULT_SIM);
+    let mut iommufd = false;
     let mut open = OpenOptions {
         iova: DEFAULT_IOVA,
         size: DEFAULT_SIZE,
@@ -109,14 +116,20 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
                         .ok_or("--fail-nth must be 1..4294967295")?,
                 );
             }
+            "--iommufd" => iommufd = true,
             "--no-kvm" => open.kvm = false,
             "--keep-open-on-request" => open.keep_open_on_request = true,
             _ => return Err(format!("unknown option {name}")),
         }
-        if inline.is_some() && matches!(name.as_str(), "--no-kvm" | "--keep-open-on-request") {
+        if inline.is_some()
+            && matches!(
+                name.as_str(),
+                "--iommufd" | "--no-kvm" | "--keep-open-on-request"
+            )
+        {
             return Err(format!("option {name} takes no value"));
         }
-        if open_only.is_none() && !matches!(name.as_str(), "--vm" | "--sim") {
+        if open_only.is_none() && !matches!(name.as_str(), "--vm" | "--sim" | "--iommufd") {
             open_only = Some(name);
         }
     }
@@ -134,6 +147,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String>
     }
     let target = Target {
         uuid: uuid.clone(),
+        iommufd,
         vm,
         sim,
     };
@@ -172,6 +186,7 @@ mod tests {
             panic!("not parsed");
         };
         assert_eq!(target.uuid, U);
+        assert!(!target.iommufd);
         assert_eq!(target.vm, "vm");
         assert_eq!(target.sim, PathBuf::from("/sys/kernel/debug/vfio_ap_sim"));
         assert_eq!(open.iova, 0x100000);
@@ -186,12 +201,13 @@ mod tests {
     fn open_every_option() {
         let line = format!(
             "--vm g1 --sim /tmp/s --iova 0x200000 --size=8192 --status /tmp/st \
-             --no-kvm --fail-nth 3 --keep-open-on-request open {U}"
+             --no-kvm --fail-nth 3 --keep-open-on-request --iommufd open {U}"
         );
         let Ok(Command::Open(target, open)) = parse(args(&line)) else {
             panic!("not parsed");
         };
         assert_eq!(target.vm, "g1");
+        assert!(target.iommufd);
         assert_eq!(target.sim, PathBuf::from("/tmp/s"));
         assert_eq!(open.iova, 0x200000);
         assert_eq!(open.size, 8192);
@@ -208,10 +224,15 @@ mod tests {
             parsed,
             Ok(Command::Errors(Target {
                 uuid: U.to_string(),
+                iommufd: false,
                 vm: "g".to_string(),
                 sim: PathBuf::from("/x"),
             }))
         );
+        let Ok(Command::Errors(target)) = parse(args(&format!("--iommufd errors {U}"))) else {
+            panic!("not parsed");
+        };
+        assert!(target.iommufd);
         assert!(parse(args(&format!("--no-kvm errors {U}"))).is_err());
         assert!(parse(args(&format!("--iova 0 errors {U}"))).is_err());
     }
@@ -230,6 +251,7 @@ mod tests {
             &format!("--fail-nth 0 open {U}"),
             &format!("--fail-nth 0x100000000 open {U}"),
             &format!("--no-kvm=1 open {U}"),
+            &format!("--iommufd=1 open {U}"),
             "open ../x",
             "open a/b",
         ] {

@@ -293,6 +293,7 @@ pub fn result_line(name: &str, result: &SysResult<String>) -> String {
 /// The exit status.
 pub fn run(target: &Target) -> i32 {
     let attach = AttachOptions {
+        iommufd: target.iommufd,
         kvm: true,
         iova: cli::DEFAULT_IOVA,
         size: cli::DEFAULT_SIZE,

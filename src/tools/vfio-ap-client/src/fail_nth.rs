@@ -9,6 +9,8 @@ use std::io::Write;
 use std::os::unix::fs::FileExt;
 
 use crate::errno::Errno;
+use crate::say;
+use crate::step::{check, Failed};
 use crate::sys::SysResult;
 
 const PATH: &str = "/proc/thread-self/fail-nth";
@@ -40,6 +42,28 @@ impl FailNth {
         let n = self.file.read_at(&mut buf, 0).map_err(|e| Errno::of(&e))?;
         parse_count(buf.get(..n).unwrap_or_default()).ok_or(Errno(libc::EINVAL))
     }
+}
+
+/// Runs `call` (one system call) with its `n`th fault-injection point
+/// failing, then prints `open: fail-nth left=N`; without `n`, just runs it.
+/// The file is opened before (its own allocations do not count).
+pub fn around<T>(
+    n: Option<u32>,
+    call: impl FnOnce() -> SysResult<T>,
+) -> Result<SysResult<T>, Failed> {
+    let Some(n) = n else {
+        return Ok(call());
+    };
+    let mut injector = check("fail-nth", FailNth::open())?;
+    check("fail-nth", injector.arm(n))?;
+    let result = call();
+    let left = injector.left();
+    let _ = injector.arm(0);
+    match left {
+        Ok(left) => say!("open: fail-nth left={left}"),
+        Err(err) => say!("open: fail-nth left=? ({err})"),
+    }
+    Ok(result)
 }
 
 /// `"3\n"` → 3.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-//! The KVM association of the VFIO group, standing in for QEMU's
-//! `KVM_DEV_VFIO_FILE_ADD`/`_DEL` on the kvm-vfio device: the simulator's
-//! `guests/<vm>/vfio_group` file takes `add <fd>` / `del <fd>` and resolves
-//! the fd in the writer's file table, so this process must write it.
+//! The KVM association of the VFIO group (legacy backend) or device
+//! (iommufd backend) file, standing in for QEMU's `KVM_DEV_VFIO_FILE_ADD`/
+//! `_DEL` on the kvm-vfio device: the simulator's `guests/<vm>/vfio_group`
+//! file takes `add <fd>` / `del <fd>` and resolves the fd in the writer's
+//! file table, so this process must write it while the fd is open.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ pub fn write_request(file: &Path, add: bool, fd: i32) -> SysResult<()> {
 }
 
 /// An association made by `add`; `del` is written on [`KvmLink::remove`],
-/// or on drop (a failed open) before the group fd closes.
+/// or on drop (a failed open) before the associated fd closes.
 pub struct KvmLink {
     file: PathBuf,
     fd: i32,

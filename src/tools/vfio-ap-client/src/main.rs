@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 //! vfio-ap-client: the guest-side VFIO client of vfio-ap-rs. It plays QEMU
-//! 10.0's `hw/vfio/ap.c` with the legacy type1 container against a vfio_ap
-//! mdev, through the real VFIO uAPI, so the driver's VFIO/KVM half runs as
-//! under QEMU. See README.md and `--help`.
+//! 10.0's `hw/vfio/ap.c` with the legacy type1 container or the iommufd
+//! backend against a vfio_ap mdev, through the real VFIO uAPI, so the
+//! driver's VFIO/KVM half runs as under QEMU. See README.md and `--help`.
 
+mod attach_iommufd;
+mod attach_legacy;
+mod cdev;
 mod cli;
 mod command;
 mod container;
 mod device;
+mod dma;
 mod errno;
 mod error_cases;
 mod fail_nth;
+mod iommufd;
 mod kvm_link;
 mod memory;
 mod open;
@@ -18,8 +23,10 @@ mod out;
 mod serve;
 mod session;
 mod status;
+mod step;
 mod sys;
 mod uapi;
+mod uapi_iommufd;
 
 use cli::Command;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-//! `open UUID`: QEMU 10.0 realizing `-device vfio-ap` (`vfio_ap_realize`),
-//! the machine reset that follows, then serving events and commands.
+//! `open UUID`: QEMU 10.0 realizing `-device vfio-ap` (`vfio_ap_realize`)
+//! with either backend, the machine reset that follows, then serving events
+//! and commands.
 
 use crate::cli::{OpenOptions, Target};
 use crate::device;
@@ -12,6 +13,7 @@ use crate::uapi::{VFIO_AP_CFG_CHG_IRQ_INDEX, VFIO_AP_REQ_IRQ_INDEX, VFIO_DEVICE_
 /// The exit status.
 pub fn run(target: &Target, options: &OpenOptions) -> i32 {
     let attach = AttachOptions {
+        iommufd: target.iommufd,
         kvm: options.kvm,
         iova: options.iova,
         size: options.size,

@@ -5,11 +5,12 @@
 use core::mem::size_of;
 
 /// `_IO(type, nr)`: no direction, no size (asm-generic layout, also s390).
-const fn io(kind: u8, nr: u8) -> u32 {
+pub const fn io(kind: u8, nr: u8) -> u32 {
     ((kind as u32) << 8) | nr as u32
 }
 
-const VFIO_TYPE: u8 = b';';
+/// `VFIO_TYPE`, also `IOMMUFD_TYPE`.
+pub const VFIO_TYPE: u8 = b';';
 const VFIO_BASE: u8 = 100;
 
 /// `_IO(VFIO_TYPE, VFIO_BASE + n)`: every VFIO ioctl.
@@ -37,6 +38,9 @@ pub const VFIO_IOMMU_GET_INFO: u32 = vfio_io(12);
 pub const VFIO_IOMMU_MAP_DMA: u32 = vfio_io(13);
 pub const VFIO_IOMMU_UNMAP_DMA: u32 = vfio_io(14);
 pub const VFIO_DEVICE_FEATURE: u32 = vfio_io(17);
+pub const VFIO_DEVICE_BIND_IOMMUFD: u32 = vfio_io(18);
+pub const VFIO_DEVICE_ATTACH_IOMMUFD_PT: u32 = vfio_io(19);
+pub const VFIO_DEVICE_DETACH_IOMMUFD_PT: u32 = vfio_io(20);
 /// No VFIO ioctl has this number (the highest in 7.3 is `VFIO_BASE + 22`).
 pub const VFIO_UNDEFINED_IOCTL: u32 = vfio_io(99);
 
@@ -167,7 +171,41 @@ pub struct VfioDeviceFeatureMigration {
     pub migration_flags: u64,
 }
 
-/// A uAPI argument that carries its own size in `argsz`.
+/// `struct vfio_device_bind_iommufd` as in 7.3 (`token_uuid_ptr` is read
+/// only with `VFIO_DEVICE_BIND_FLAG_TOKEN`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VfioDeviceBindIommufd {
+    pub argsz: u32,
+    pub flags: u32,
+    pub iommufd: i32,
+    pub out_devid: u32,
+    pub token_uuid_ptr: u64,
+}
+
+/// `struct vfio_device_attach_iommufd_pt` as in 7.3 (`pasid` is read only
+/// with `VFIO_DEVICE_ATTACH_PASID`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VfioDeviceAttachIommufdPt {
+    pub argsz: u32,
+    pub flags: u32,
+    pub pt_id: u32,
+    pub pasid: u32,
+}
+
+/// `struct vfio_device_detach_iommufd_pt` as in 7.3 (`pasid` is read only
+/// with `VFIO_DEVICE_DETACH_PASID`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VfioDeviceDetachIommufdPt {
+    pub argsz: u32,
+    pub flags: u32,
+    pub pasid: u32,
+}
+
+/// A uAPI argument that carries its own size in `argsz` (`size` in
+/// iommufd's structures).
 pub trait Argsz {
     fn argsz(&self) -> u32;
 }
@@ -191,7 +229,10 @@ impl_argsz!(
     VfioIommuType1Info,
     VfioIommuType1DmaMap,
     VfioIommuType1DmaUnmap,
-    VfioDeviceFeatureMigration
+    VfioDeviceFeatureMigration,
+    VfioDeviceBindIommufd,
+    VfioDeviceAttachIommufdPt,
+    VfioDeviceDetachIommufdPt
 );
 
 impl Argsz for VfioIrqSetFds {
@@ -221,6 +262,15 @@ mod tests {
         assert_eq!(size_of::<VfioIommuType1DmaMap>(), 32);
         assert_eq!(size_of::<VfioIommuType1DmaUnmap>(), 24);
         assert_eq!(size_of::<VfioDeviceFeatureMigration>(), 16);
+        assert_eq!(size_of::<VfioDeviceBindIommufd>(), 24);
+        assert_eq!(size_of::<VfioDeviceAttachIommufdPt>(), 16);
+        assert_eq!(size_of::<VfioDeviceDetachIommufdPt>(), 12);
+        assert_eq!(core::mem::offset_of!(VfioDeviceBindIommufd, out_devid), 12);
+        assert_eq!(
+            core::mem::offset_of!(VfioDeviceBindIommufd, token_uuid_ptr),
+            16
+        );
+        assert_eq!(core::mem::offset_of!(VfioDeviceAttachIommufdPt, pt_id), 8);
         assert_eq!(core::mem::offset_of!(VfioIrqSetFds, fds), 20);
         assert_eq!(
             core::mem::offset_of!(VfioDeviceInfo, cap_offset) as u32,
@@ -238,5 +288,8 @@ mod tests {
         assert_eq!(VFIO_IOMMU_MAP_DMA, 0x3b71);
         assert_eq!(VFIO_IOMMU_UNMAP_DMA, 0x3b72);
         assert_eq!(VFIO_DEVICE_FEATURE, 0x3b75);
+        assert_eq!(VFIO_DEVICE_BIND_IOMMUFD, 0x3b76);
+        assert_eq!(VFIO_DEVICE_ATTACH_IOMMUFD_PT, 0x3b77);
+        assert_eq!(VFIO_DEVICE_DETACH_IOMMUFD_PT, 0x3b78);
     }
 }
