@@ -28,6 +28,12 @@
 #   --keep-going      go on in the same boot after a failing test as long as
 #                     the machine can be reset (for the harness's own tests)
 #   --quiet           no per-test progress lines, only failures and the summary
+#   --jobs N          run the tests in N VMs at once (default: $VMTEST_JOBS,
+#                     else 2 on a machine with 2 or more CPUs): a guest spends
+#                     most of its time in one TCG thread, so two VMs on two
+#                     cores take about half the time of one. Tests are dealt
+#                     out longest first, by the durations of the last run
+#                     (build/vmtest/durations)
 #
 # Exit status: 0 if every test passed, 1 otherwise, 125 for a harness error.
 set -uo pipefail
@@ -40,25 +46,77 @@ LOG_TAG=run-tests
 logs=$REPO_ROOT/build/vmtest
 keep_going=0
 quiet=
+jobs=${VMTEST_JOBS:-}
+part=
 tests=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--logs) logs=$2; shift 2 ;;
 	--keep-going) keep_going=1; shift ;;
 	--quiet) quiet=1; shift ;;
+	--jobs) jobs=$2; shift 2 ;;
+	--part) part=$2; shift 2 ;;	# internal: one of the parallel runs
 	-h|--help) awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	-*) echo "run-tests: unknown option $1 (see --help)" >&2; exit 125 ;;
 	*) tests+=("$1"); shift ;;
 	esac
 done
 [ ${#tests[@]} -gt 0 ] || { echo "usage: qemu/run-tests.sh [options] SCRIPT... (see --help)" >&2; exit 125; }
+if [ -z "$jobs" ]; then
+	jobs=1
+	[ "$(nproc 2>/dev/null || echo 1)" -lt 2 ] || jobs=2
+fi
+[ "$jobs" -ge 1 ] 2>/dev/null || { echo "run-tests: bad --jobs $jobs" >&2; exit 125; }
+[ "$jobs" -le "${#tests[@]}" ] || jobs=${#tests[@]}
 vm_setup || exit 125
 base=$(vm_base "$REPO_ROOT/build/testbed") || exit 125
 
 mkdir -p "$logs"
-rm -f "$logs"/*.log
+[ -n "$part" ] || rm -f "$logs"/*.log
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfio-ap-tests.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+
+# --- several VMs at once: deal the tests out, run a part each, add up -----
+if [ "$jobs" -gt 1 ]; then
+	durations=$logs/durations
+	declare -A load share
+	for k in $(seq 1 "$jobs"); do load[$k]=0; share[$k]=; done
+	# Longest first (unknown tests count 30 s), each to the least loaded part.
+	while read -r secs t; do
+		best=1
+		for k in $(seq 2 "$jobs"); do
+			[ "${load[$k]}" -lt "${load[$best]}" ] && best=$k
+		done
+		load[$best]=$((load[$best] + secs))
+		share[$best]+="$t"$'\n'
+	done < <(for t in "${tests[@]}"; do
+		secs=$( [ -f "$durations" ] && awk -v n="$(basename "$t" .sh)" '$1 == n { print $2 }' "$durations")
+		echo "${secs:-30} $t"
+	done | sort -k1,1nr)
+	start_all=$SECONDS
+	opts=()
+	[ "$keep_going" -eq 0 ] || opts+=(--keep-going)
+	[ -z "$quiet" ] || opts+=(--quiet)
+	for k in $(seq 1 "$jobs"); do
+		mapfile -t list < <(printf '%s' "${share[$k]}" | sort)
+		"$0" --jobs 1 --part "$k" --logs "$logs" "${opts[@]}" "${list[@]}" \
+			>"$work/part-$k.out" 2>&1 &
+	done
+	status=0
+	wait || status=1
+	for k in $(seq 1 "$jobs"); do
+		grep -v '^vmtest: [0-9]* passed' "$work/part-$k.out" | sed "s/^vmtest: boot /vmtest: VM $k boot /"
+		grep -q '^vmtest: [0-9]* passed, 0 failed' "$work/part-$k.out" || status=1
+	done
+	awk '/^vmtest: [0-9]+ passed/ { p += $2; f += $4; b += $6 }
+		END { printf "%d %d %d\n", p, f, b }' "$work"/part-*.out | {
+		read -r p f b
+		echo "vmtest: $p passed, $f failed, $b boot(s) in $jobs VMs at once, $((SECONDS - start_all))s"
+	}
+	cat "$logs"/durations.part-* 2>/dev/null | sort >"$durations.new" && mv "$durations.new" "$durations"
+	rm -f "$logs"/durations.part-*
+	exit $status
+fi
 
 # header SCRIPT KEY: the value of "# vmtest: KEY=VALUE" in the script's
 # leading comment block.
@@ -140,7 +198,7 @@ run_boot() {
 	printf 'LEAK_SCAN=1\nKEEP_GOING=%s\n' "$keep_going" >"$boot_dir/ov/etc/vmtest/conf"
 	overlay=$boot_dir/overlay.cpio.gz
 	vm_overlay "$boot_dir/ov" "$overlay"
-	log=$logs/boot-$boots.log
+	log=$logs/boot-${part:+$part-}$boots.log
 	local total=180 l
 	for l in "${limits[@]}"; do total=$((total + l + 30)); done
 	name=$(basename "${list[0]}" .sh)
@@ -204,6 +262,7 @@ run_boot() {
 			{ echo "--- kernel problems ---"; printf '%s\n' "$problems"; } >>"$logs/$name.log"
 		fi
 		report "$name" "$verdict" "$secs" "$logs/$name.log"
+		echo "$name $secs" >>"$logs/durations.part-${part:-1}"
 		grep -q "^stop $i " "$m" && break
 	done
 
@@ -250,4 +309,8 @@ done
 
 [ $failed -eq 0 ] || echo "vmtest: failed: ${failures[*]}"
 echo "vmtest: $passed passed, $failed failed, $boots boot(s), $((SECONDS - start_all))s"
+if [ -z "$part" ] && [ -f "$logs/durations.part-1" ]; then
+	sort "$logs/durations.part-1" >"$logs/durations"
+	rm -f "$logs/durations.part-1"
+fi
 [ $failed -eq 0 ]

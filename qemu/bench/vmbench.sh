@@ -5,7 +5,11 @@
 # operations run twice in this boot: with the simulator's dummy driver
 # bound to every queue (the driver core and the simulator alone: the
 # baseline), then with vfio_ap, an mdev that has every queue assigned and a
-# guest attached. Each line is one measurement:
+# guest attached. Every size does the same number of operations (unbind and
+# bind of the first 256 queues, adapter-major; unassign and assign of the
+# first 16 adapters; 8 adapters leaving and rejoining the host), so what
+# changes with the size is only the machine the operations run on. Each
+# line is one measurement:
 #   BENCH size=<n> driver=<dummy|vfio_ap> op=<op> count=<ops> cs=<total centiseconds>
 # scripts/vmbench-table.sh turns them into the table of
 # Documentation/benchmarks.md.
@@ -34,22 +38,33 @@ ones() {
 	echo $out
 }
 
-queues() { # queues SIZE: every APQN name of the machine
-	local a d
+queues() { # queues SIZE: the first 256 APQN names of the machine
+	local a d n=0
 	a=0
 	while [ $a -lt "$1" ]; do
 		d=0
 		while [ $d -lt "$1" ]; do
+			[ $n -lt 256 ] || return 0
 			printf '%02x.%04x\n' $a $d
+			n=$((n + 1))
 			d=$((d + 1))
 		done
 		a=$((a + 1))
 	done
 }
 
+# guest_has SIZE: whether the guest's CRYCB has all SIZE adapters and
+# domains (guest_matrix is cut at 4095 bytes, like the C driver's).
+guest_has() {
+	local masks
+	masks=$(cat $SIM/guests/vm/masks)
+	[ "$(mask_ids "$(echo "$masks" | cut -d, -f1)" | wc -w)" = "$1" ] &&
+		[ "$(mask_ids "$(echo "$masks" | cut -d, -f2)" | wc -w)" = "$1" ]
+}
+
 run_ops() { # run_ops SIZE DRIVER DRVDIR
 	local size=$1 drv=$2 dir=$3 q t n a
-	n=$((size * size))
+	n=$(echo "$QUEUES" | wc -l)
 	t=$(uptime_cs)
 	for q in $QUEUES; do echo $q >$dir/unbind; done
 	report $size $drv unbind $n $t
@@ -86,25 +101,24 @@ for size in $SIZES; do
 	echo "$(ones $size),$(ones $size),0x0" >$M/ap_config
 	echo vm >$SIM/guests/new
 	echo $U >$SIM/guests/vm/attach
-	[ "$(cat $M/guest_matrix | wc -l)" = $((size * size)) ] ||
-		fail "the guest did not get all $((size * size)) queues"
+	guest_has $size || fail "the guest did not get all $((size * size)) queues"
 	run_ops $size vfio_ap /sys/bus/ap/drivers/vfio_ap
+	guest_has $size || fail "the guest did not get every queue back"
 	t=$(uptime_cs)
 	a=0
-	while [ $a -lt "$size" ]; do
+	while [ $a -lt 16 ]; do
 		echo $a >$M/unassign_adapter
 		a=$((a + 1))
 	done
-	report $size vfio_ap unassign $size $t
+	report $size vfio_ap unassign 16 $t
 	t=$(uptime_cs)
 	a=0
-	while [ $a -lt "$size" ]; do
+	while [ $a -lt 16 ]; do
 		echo $a >$M/assign_adapter
 		a=$((a + 1))
 	done
-	report $size vfio_ap assign $size $t
-	[ "$(cat $M/guest_matrix | wc -l)" = $((size * size)) ] ||
-		fail "the guest did not get all queues back"
+	report $size vfio_ap assign 16 $t
+	guest_has $size || fail "the guest did not get all queues back"
 	echo $U >$SIM/guests/vm/detach
 	echo vm >$SIM/guests/destroy
 	echo 1 >$M/remove

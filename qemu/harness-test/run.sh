@@ -113,7 +113,7 @@ EOF
 tst "$G" 11-bug <<'EOF'
 insmod /opt/vfio-ap/harness/harness_bug.ko; exit 0
 EOF
-(cd "$work" && "$repo/qemu/run-tests.sh" --keep-going --logs "$work/logs-kinds" \
+(cd "$work" && "$repo/qemu/run-tests.sh" --jobs 1 --keep-going --logs "$work/logs-kinds" \
 	"./$G"/*.sh) >"$work/kinds.out" 2>&1
 o=kinds.out
 verdict $o 01-clean '^vmtest: ok' ; check "01-clean passes" $((! $?)) $o
@@ -154,7 +154,7 @@ tst "$A" 3-after <<'EOF'
 # vmtest: append=vfio_ap_sim.ap_instructions=0
 modprobe vfio_ap_sim && dmesg | grep -q 'AP instructions unavailable'
 EOF
-(cd "$work" && "$repo/qemu/run-tests.sh" --logs "$work/logs-own" "./$A"/*.sh) \
+(cd "$work" && "$repo/qemu/run-tests.sh" --jobs 1 --logs "$work/logs-own" "./$A"/*.sh) \
 	>"$work/own.out" 2>&1
 status=$?
 o=own.out
