@@ -34,6 +34,13 @@ END {
 			if (s == 1) base[op] = add
 			g = (s > 1 && base[op] > 0) ? sprintf("%.2fx", add / base[op]) : "-"
 			printf "| %s | %sx%s | %s | %.0f | %.0f | %s |\n", op, sz, sz, ds, v, add, g
+			if (op == "config_change") {
+				# A change takes one adapter and its SIZE queues out or in.
+				base_q = (s == 1) ? add / sizes[1] : base_q
+				gq = (s > 1 && base_q > 0) ? sprintf("%.2fx", (add / sz) / base_q) : "-"
+				printf "| config_change, per queue | %sx%s | %.0f | %.0f | %.0f | %s |\n",
+					sz, sz, d / sz, v / sz, add / sz, gq
+			}
 		}
 	}
 }'

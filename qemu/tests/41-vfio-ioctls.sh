@@ -85,6 +85,10 @@ if [ "$got" != "$want" ]; then
 	fail "ioctl answers differ from 7.3's"
 fi
 pass "47 ioctl cases answer as 7.3"
+# The same through the cdev and an IOAS (QEMU's iommufd backend).
+got_iommufd=$(vfio-ap-client --vm vm --iommufd errors $A | grep -vE '^(open: |closed)' | sed 's/: ok .*/: ok/')
+[ "$got_iommufd" = "$want" ] || { echo "$got_iommufd"; fail "ioctl answers through the cdev differ"; }
+pass "the same 47 answers through the cdev (iommufd)"
 echo "$out" | grep -q '^get_info_argsz_24: ok argsz=24 flags=0x21 num_regions=0 num_irqs=2 tail=untouched' ||
 	fail "GET_INFO must write only its first 16 bytes"
 pass "GET_INFO: AP|RESET, no regions, 2 IRQs, nothing written past num_irqs"

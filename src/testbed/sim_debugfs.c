@@ -238,8 +238,9 @@ static int queue_stats_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static ssize_t queue_stats_write(struct file *file, const char __user *ubuf,
-				 size_t count, loff_t *ppos)
+/* A write that must be "clear": then @clear runs; anything else is -EINVAL. */
+static ssize_t sim_clear_write(const char __user *ubuf, size_t count,
+			       void (*clear)(void))
 {
 	char *buf;
 	int rc = 0;
@@ -250,9 +251,15 @@ static ssize_t queue_stats_write(struct file *file, const char __user *ubuf,
 	if (strcmp(strim(buf), "clear"))
 		rc = -EINVAL;
 	else
-		sim_machine_clear_stats();
+		clear();
 	kfree(buf);
 	return rc ? rc : count;
+}
+
+static ssize_t queue_stats_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	return sim_clear_write(ubuf, count, sim_machine_clear_stats);
 }
 DEFINE_SHOW_STORE_ATTRIBUTE(queue_stats);
 
@@ -265,18 +272,7 @@ static int trace_show(struct seq_file *m, void *unused)
 static ssize_t trace_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
-	char *buf;
-	int rc = 0;
-
-	buf = sim_copy_write(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	if (strcmp(strim(buf), "clear"))
-		rc = -EINVAL;
-	else
-		sim_machine_clear_trace();
-	kfree(buf);
-	return rc ? rc : count;
+	return sim_clear_write(ubuf, count, sim_machine_clear_trace);
 }
 DEFINE_SHOW_STORE_ATTRIBUTE(trace);
 

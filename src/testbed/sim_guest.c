@@ -326,6 +326,13 @@ EXPORT_SYMBOL_GPL(vfio_ap_sim_note_pin);
 
 static struct lock_class_key sim_pqap_key;
 
+/* The CRYCB descriptor, as kvm_s390_set_crycb_format() makes it. */
+static u32 sim_crycbd(struct sim_guest *g)
+{
+	return (u32)virt_to_phys(&g->crycb) |
+	       (sim_apxa ? CRYCB_FORMAT2 : CRYCB_FORMAT1);
+}
+
 static struct sim_guest *sim_guest_alloc(const char *name)
 {
 	struct sim_guest *g;
@@ -349,8 +356,7 @@ static struct sim_guest *sim_guest_alloc(const char *name)
 	init_rwsem(&g->kvm.arch.crypto.pqap_hook_rwsem);
 	g->crycb_format = sim_apxa ? 2 : 1;
 	g->kvm.arch.crypto.crycb = &g->crycb;
-	g->kvm.arch.crypto.crycbd = (u32)virt_to_phys(&g->crycb) |
-		(sim_apxa ? CRYCB_FORMAT2 : CRYCB_FORMAT1);
+	g->kvm.arch.crypto.crycbd = sim_crycbd(g);
 	g->vcpu->kvm = &g->kvm;
 	g->vcpu->run = g->run;
 	g->vcpu->arch.sie_block = g->sie;
@@ -997,8 +1003,9 @@ static int aiv_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static ssize_t aiv_write(struct file *file, const char __user *ubuf,
-			 size_t count, loff_t *ppos)
+/* A boolean write to one of @file's guest's settings: @set applies it. */
+static ssize_t sim_bool_write(struct file *file, const char __user *ubuf,
+			      size_t count, void (*set)(struct sim_guest *, bool))
 {
 	struct sim_guest *g =
 		((struct seq_file *)file->private_data)->private;
@@ -1008,10 +1015,21 @@ static ssize_t aiv_write(struct file *file, const char __user *ubuf,
 	rc = kstrtobool_from_user(ubuf, count, &on);
 	if (rc)
 		return rc;
+	set(g, on);
+	return count;
+}
+
+static void sim_set_aiv(struct sim_guest *g, bool on)
+{
 	mutex_lock(&g->pqap_lock);
 	g->sie->eca = on ? (g->sie->eca | ECA_AIV) : (g->sie->eca & ~ECA_AIV);
 	mutex_unlock(&g->pqap_lock);
-	return count;
+}
+
+static ssize_t aiv_write(struct file *file, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	return sim_bool_write(file, ubuf, count, sim_set_aiv);
 }
 DEFINE_SHOW_STORE_ATTRIBUTE(aiv);
 
@@ -1027,22 +1045,17 @@ static int crypto_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+static void sim_set_crypto(struct sim_guest *g, bool on)
+{
+	mutex_lock(&g->kvm.lock);
+	g->kvm.arch.crypto.crycbd = on ? sim_crycbd(g) : 0;
+	mutex_unlock(&g->kvm.lock);
+}
+
 static ssize_t crypto_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
-	struct sim_guest *g =
-		((struct seq_file *)file->private_data)->private;
-	bool on;
-	int rc;
-
-	rc = kstrtobool_from_user(ubuf, count, &on);
-	if (rc)
-		return rc;
-	mutex_lock(&g->kvm.lock);
-	g->kvm.arch.crypto.crycbd = on ? ((u32)virt_to_phys(&g->crycb) |
-				  (sim_apxa ? CRYCB_FORMAT2 : CRYCB_FORMAT1)) : 0;
-	mutex_unlock(&g->kvm.lock);
-	return count;
+	return sim_bool_write(file, ubuf, count, sim_set_crypto);
 }
 DEFINE_SHOW_STORE_ATTRIBUTE(crypto);
 

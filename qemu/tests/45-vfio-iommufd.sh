@@ -1,16 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-#
-# vfio-ap-client --iommufd in the test VM (not a qemu/tests/ test). Needs a
-# kernel with CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV (/dev/iommu and
-# /dev/vfio/devices/):
-#
-#   make testbed sim-test-modules client
-#   qemu/run-guest.sh src/tools/vfio-ap-client/iommufd-guest.sh
-#
-# (the harness installs build/client/vfio-ap-client as /usr/bin/vfio-ap-client).
-#
-# Checks, with the cdev + iommufd backend: the steps in QEMU's order; the
+# The mdev through its VFIO cdev and an IOAS, as QEMU's iommufd backend opens
+# it (the driver's vfio_iommufd_emulated_* ops), with the guest-side client's
+# --iommufd mode. Checks: the steps in QEMU's order; the
 # bind refused without a KVM (EINVAL) and a failed association fatal; every
 # allocation of VFIO_DEVICE_BIND_IOMMUFD failing in turn, with and without
 # a KVM; the whole life of an open (the guest's CRYCB, reset, a PQAP(AQIC)
@@ -27,7 +19,7 @@ U=0fd00fd0-1111-4222-8333-444444444444
 M=/sys/bus/mdev/devices/$U
 OUT=/tmp/client.out
 
-[ -c /dev/iommu ] || { echo "SKIP: no /dev/iommu (CONFIG_IOMMUFD)"; exit 0; }
+[ -c /dev/iommu ] || fail "no /dev/iommu: the test kernel lacks CONFIG_IOMMUFD"
 
 failslab_setup
 kmemleak_baseline
