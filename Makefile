@@ -14,6 +14,7 @@
 #   make vmtest T="20 21"
 #                     only the tests whose names start with 20 or 21
 #   make harness-test the test VM harness's own tests (it must catch failures)
+#   make stress       the long forms of the reliability tests, with figures
 #   make run-guest SCRIPT=path
 #                     boot the test VM, run one script in it as root
 #   make clean        remove build/ (the kernel cache stays)
@@ -51,7 +52,7 @@ CORE := $(REPO)/src/matrix
 
 .PHONY: all module testbed harness-modules sim-test-modules client symbols deps kernel demo \
 	check hosttest \
-	bench model-long vmbench \
+	bench model-long vmbench stress \
 	hosttest-be lint fmt-check clippy-host module-lint vmtest harness-test \
 	run-guest clean kernel-drop
 
@@ -161,6 +162,14 @@ VMTESTS = $(sort $(if $(T),$(foreach t,$(T),$(wildcard $(REPO)/qemu/tests/$(t)*.
 vmtest: module testbed sim-test-modules client
 	@test -n "$(VMTESTS)" || { echo "vmtest: no test in qemu/tests/ matches T=$(T)"; exit 2; }
 	$(REPO)/qemu/run-tests.sh $(VMTESTS)
+
+# Not part of check: the long forms of the tests that have one ("# vmtest:
+# long"), then their figures (lines "figure: ..."). T= picks as for vmtest.
+STRESSTESTS = $(shell grep -l '^\# vmtest: long' $(VMTESTS) /dev/null 2>/dev/null)
+stress: module testbed sim-test-modules client
+	@test -n "$(STRESSTESTS)" || { echo "stress: no test with a long form matches T=$(T)"; exit 2; }
+	@status=0; $(REPO)/qemu/run-tests.sh --long --logs $(BUILD)/stress $(STRESSTESTS) || status=$$?; \
+		$(REPO)/scripts/stress-figures.sh $(BUILD)/stress $(STRESSTESTS); exit $$status
 
 # Not part of check: the driver's cost per event in the test VM, against the
 # simulator's dummy driver in the same boot (Documentation/benchmarks.md).

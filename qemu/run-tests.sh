@@ -21,6 +21,8 @@
 #   # vmtest: append=ARGS       extra kernel command line (tests with the same
 #                               ARGS share a boot)
 #   # vmtest: timeout=SEC       its time limit (default 300)
+#   # vmtest: timeout_long=SEC  its time limit with --long (default: timeout)
+#   # vmtest: long              it has a long form (run by `make stress`)
 #
 # Options:
 #   --logs DIR        where the logs go (default build/vmtest): NAME.log per
@@ -28,6 +30,8 @@
 #   --keep-going      go on in the same boot after a failing test as long as
 #                     the machine can be reset (for the harness's own tests)
 #   --quiet           no per-test progress lines, only failures and the summary
+#   --long            the long forms: the tests see VMTEST_MODE=long (else
+#                     quick) and get their timeout_long (`make stress`)
 #   --jobs N          run the tests in N VMs at once (default: $VMTEST_JOBS,
 #                     else 2 on a machine with 2 or more CPUs): a guest spends
 #                     most of its time in one TCG thread, so two VMs on two
@@ -46,6 +50,7 @@ LOG_TAG=run-tests
 logs=$REPO_ROOT/build/vmtest
 keep_going=0
 quiet=
+mode=quick
 jobs=${VMTEST_JOBS:-}
 part=
 tests=()
@@ -54,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--logs) logs=$2; shift 2 ;;
 	--keep-going) keep_going=1; shift ;;
 	--quiet) quiet=1; shift ;;
+	--long) mode=long; shift ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--part) part=$2; shift 2 ;;	# internal: one of the parallel runs
 	-h|--help) awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
@@ -97,6 +103,7 @@ if [ "$jobs" -gt 1 ]; then
 	opts=()
 	[ "$keep_going" -eq 0 ] || opts+=(--keep-going)
 	[ -z "$quiet" ] || opts+=(--quiet)
+	[ "$mode" = quick ] || opts+=(--long)
 	for k in $(seq 1 "$jobs"); do
 		mapfile -t list < <(printf '%s' "${share[$k]}" | sort)
 		"$0" --jobs 1 --part "$k" --logs "$logs" "${opts[@]}" "${list[@]}" \
@@ -139,6 +146,10 @@ for t in "${tests[@]}"; do
 	[ -z "${limit_of[$name]:-}" ] || { echo "run-tests: two tests named $name" >&2; exit 125; }
 	names+=("$name")
 	limit=$(header "$t" timeout)
+	if [ "$mode" = long ]; then
+		limit=$(header "$t" timeout_long || true)
+		[ -n "$limit" ] || limit=$(header "$t" timeout)
+	fi
 	limit_of[$name]=${limit:-300}
 	append=$(header "$t" append)
 	append_of[$name]=${append:+ $append}
@@ -195,7 +206,7 @@ run_boot() {
 		echo "${limit_of[$name]} /lib/vfio-ap/tests/$(basename "$t")" >>"$boot_dir/ov/etc/vmtest/tests"
 		install -D -m 0755 "$t" "$boot_dir/ov/lib/vfio-ap/tests/$(basename "$t")"
 	done
-	printf 'LEAK_SCAN=1\nKEEP_GOING=%s\n' "$keep_going" >"$boot_dir/ov/etc/vmtest/conf"
+	printf 'LEAK_SCAN=1\nKEEP_GOING=%s\nVMTEST_MODE=%s\n' "$keep_going" "$mode" >"$boot_dir/ov/etc/vmtest/conf"
 	overlay=$boot_dir/overlay.cpio.gz
 	vm_overlay "$boot_dir/ov" "$overlay"
 	log=$logs/boot-${part:+$part-}$boots.log

@@ -12,6 +12,17 @@ pass() {
 	echo "PASS: $*"
 }
 
+# figure TEXT: a figure for `make stress` to report ("inputs tried: 212").
+figure() {
+	echo "figure: $*"
+}
+
+# long_form: whether this is the long form of a test (`make stress`,
+# VMTEST_MODE=long); the quick form runs in `make check`.
+long_form() {
+	[ "${VMTEST_MODE:-quick}" = long ]
+}
+
 # expect_eq ACTUAL EXPECTED WHAT
 expect_eq() {
 	if [ "$1" != "$2" ]; then

@@ -33,12 +33,15 @@
 # per-test `kmemleak_baseline`).
 #
 # Configuration, from the host's overlay: /etc/vmtest/tests (one test a line:
-# "TIMEOUT PATH"), /etc/vmtest/conf (shell: LEAK_SCAN=0|1 KEEP_GOING=0|1).
+# "TIMEOUT PATH"), /etc/vmtest/conf (shell: LEAK_SCAN=0|1 KEEP_GOING=0|1
+# VMTEST_MODE=quick|long).
 # The tests see VMTEST_GROUP=1 (lib.sh's kmemleak_check then leaves the scan
-# to this runner when LEAK_SCAN=1: VMTEST_LEAK_SCAN=1).
+# to this runner when LEAK_SCAN=1: VMTEST_LEAK_SCAN=1) and VMTEST_MODE:
+# quick (make check) or long (make stress, the long forms).
 
 LEAK_SCAN=0
 KEEP_GOING=0
+VMTEST_MODE=quick
 # shellcheck disable=SC1091
 [ -r /etc/vmtest/conf ] && . /etc/vmtest/conf
 PROBLEMS=/lib/vfio-ap/problems.ere
@@ -255,7 +258,7 @@ dmesg -c >/dev/null
 : >$STATE/intervals.begin
 : >$STATE/intervals.end
 : >$STATE/names
-export VMTEST_GROUP=1 VMTEST_LEAK_SCAN=$LEAK_SCAN
+export VMTEST_GROUP=1 VMTEST_LEAK_SCAN=$LEAK_SCAN VMTEST_MODE
 
 total=$(grep -c . /etc/vmtest/tests)
 kmsg "start $total"
