@@ -75,12 +75,24 @@ fi
 [ "$jobs" -ge 1 ] 2>/dev/null || { echo "run-tests: bad --jobs $jobs" >&2; exit 125; }
 [ "$jobs" -le "${#tests[@]}" ] || jobs=${#tests[@]}
 vm_setup || exit 125
-base=$(vm_base "$REPO_ROOT/build/testbed") || exit 125
+# VMTEST_TESTBED: another build of the testbed modules (scripts/defect-proof.sh).
+base=$(vm_base "${VMTEST_TESTBED:-$REPO_ROOT/build/testbed}") || exit 125
 
 mkdir -p "$logs"
 [ -n "$part" ] || rm -f "$logs"/*.log
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfio-ap-tests.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+
+# merge_durations FILE...: this run's "NAME SECONDS" lines replace those of
+# the same tests in $logs/durations; the other tests keep theirs.
+merge_durations() {
+	local f=$logs/durations
+	cat "$@" 2>/dev/null | awk 'FNR == NR { new[$1] = $2; next } !($1 in new) { print }
+		END { for (t in new) print t, new[t] }' - "$f" 2>/dev/null | sort >"$f.new" ||
+		cat "$@" 2>/dev/null | sort >"$f.new"
+	mv "$f.new" "$f"
+	rm -f "$@"
+}
 
 # --- several VMs at once: deal the tests out, run a part each, add up -----
 if [ "$jobs" -gt 1 ]; then
@@ -120,8 +132,7 @@ if [ "$jobs" -gt 1 ]; then
 		read -r p f b
 		echo "vmtest: $p passed, $f failed, $b boot(s) in $jobs VMs at once, $((SECONDS - start_all))s"
 	}
-	cat "$logs"/durations.part-* 2>/dev/null | sort >"$durations.new" && mv "$durations.new" "$durations"
-	rm -f "$logs"/durations.part-*
+	merge_durations "$logs"/durations.part-*
 	exit $status
 fi
 
@@ -320,8 +331,5 @@ done
 
 [ $failed -eq 0 ] || echo "vmtest: failed: ${failures[*]}"
 echo "vmtest: $passed passed, $failed failed, $boots boot(s), $((SECONDS - start_all))s"
-if [ -z "$part" ] && [ -f "$logs/durations.part-1" ]; then
-	sort "$logs/durations.part-1" >"$logs/durations"
-	rm -f "$logs/durations.part-1"
-fi
+[ -n "$part" ] || merge_durations "$logs/durations.part-1"
 [ $failed -eq 0 ]

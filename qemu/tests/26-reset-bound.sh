@@ -8,6 +8,7 @@
 # reached, the log names the queue and its last codes, the queue counts as not
 # passable, and nobody waits on the reset who does not need to: reading
 # another mdev's files does not block while it runs.
+# vmtest: timeout=120
 . /lib/vfio-ap/lib.sh
 set -e
 
