@@ -48,6 +48,7 @@ trap 'rm -rf "$work"' EXIT
 out=$REPO/build/defects
 mkdir -p "$out"
 caught=0
+declare -A real_of
 for p in "${patches[@]}"; do
 	name=$(basename "$p" .patch)
 	test_name=$(sed -n '1s/^Test: //p' "$p")
@@ -65,8 +66,13 @@ for p in "${patches[@]}"; do
 	VM_TIMEOUT=${VM_TIMEOUT:-} VMTEST_TESTBED=$src/build/testbed "$REPO"/qemu/run-tests.sh --quiet --jobs 1 \
 		--logs "$out/$name" "$script" >"$out/$name.log" 2>&1
 	broken=$?
-	"$REPO"/qemu/run-tests.sh --quiet --jobs 1 --logs "$out/$name.real" "$script" >"$out/$name.real.log" 2>&1
-	real=$?
+	# The real build's run, once per test.
+	if [ -z "${real_of[$test_name]:-}" ]; then
+		"$REPO"/qemu/run-tests.sh --quiet --jobs 1 --logs "$out/$test_name.real" "$script" \
+			>"$out/$test_name.real.log" 2>&1
+		real_of[$test_name]=$?
+	fi
+	real=${real_of[$test_name]}
 	why=$(grep -m1 '^vmtest: FAIL' "$out/$name.log" | sed 's/^vmtest: FAIL [^:]*: //')
 	first=$(grep -a -m1 '^FAIL: ' "$out/$name/$test_name.log" 2>/dev/null)
 	[ -z "$first" ] || why="$why; $first"
@@ -77,7 +83,7 @@ for p in "${patches[@]}"; do
 		echo "defect-proof: $name: NOT caught: $test_name passed with the broken build"
 		status=1
 	else
-		echo "defect-proof: $name: inconclusive: broken run status $broken, real run status $real ($out/$name*.log)"
+		echo "defect-proof: $name: inconclusive: broken run status $broken, real run status $real ($out/$name.log, $out/$test_name.real.log)"
 		status=1
 	fi
 done
