@@ -54,3 +54,30 @@ mdev_json() {
 	done
 	printf ']\n}\n'
 }
+
+# Every run of a client is counted (one line a run in $CLIENT_RUNS, written
+# by the shell itself: it works from $(...) too) for the test's figures.
+CLIENT_RUNS=/tmp/client-runs
+: >"$CLIENT_RUNS"
+CLIENTS_T0=$(uptime_cs)
+mdevctl() {
+	echo mdevctl >>"$CLIENT_RUNS"
+	command mdevctl "$@"
+}
+lszcrypt() {
+	echo lszcrypt >>"$CLIENT_RUNS"
+	command lszcrypt "$@"
+}
+
+# clients_figures: how many client runs the test made, in how long.
+clients_figures() {
+	local t m=0 l=0 tool
+	t=$(($(uptime_cs) - CLIENTS_T0))
+	while read -r tool; do
+		case $tool in
+		mdevctl) m=$((m + 1)) ;;
+		lszcrypt) l=$((l + 1)) ;;
+		esac
+	done <"$CLIENT_RUNS"
+	figure "mdevctl runs: $m, lszcrypt runs: $l, seconds: $((t / 100)).$((t % 100 / 10))"
+}

@@ -173,3 +173,4 @@ expect_eq "$(mdevctl list --defined)" "" "undefine: no config left"
 clients_reset
 rmmod vfio_ap
 rmmod vfio_ap_sim
+clients_figures

@@ -147,3 +147,4 @@ echo g >$D/guests/destroy
 echo 1 >/sys/devices/vfio_ap/matrix/$U/remove
 rmmod vfio_ap
 rmmod vfio_ap_sim
+clients_figures

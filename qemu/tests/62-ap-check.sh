@@ -118,3 +118,4 @@ pass "stop and undefine through the callout; the lock is released"
 clients_reset
 rmmod vfio_ap
 rmmod vfio_ap_sim
+clients_figures
