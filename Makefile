@@ -85,6 +85,13 @@ client: deps
 	@install -m 0755 $(BUILD)/client/cargo/s390x-unknown-linux-gnu/release/vfio-ap-client \
 		$(BUILD)/client/vfio-ap-client
 
+# The real clients of the test VM, unchanged: trixie's mdevctl and
+# s390-tools' lszcrypt, and ap-check built from s390-tools 2.35.0
+# (scripts/guest-clients.sh): build/guest-clients/root.
+.PHONY: guest-clients
+guest-clients: deps
+	@$(REPO)/scripts/guest-clients.sh
+
 # Small modules that misbehave on purpose, to prove the harness notices.
 harness-modules: $(KERNEL_DEP)
 	@mkdir -p $(BUILD)/harness
@@ -169,14 +176,14 @@ GUEST = $(REPO)/qemu/run-guest.sh
 VMTESTS = $(sort $(if $(T),$(foreach t,$(T),$(wildcard $(REPO)/qemu/tests/$(t)*.sh)), \
 	$(wildcard $(REPO)/qemu/tests/*.sh)))
 
-vmtest: module testbed sim-test-modules client
+vmtest: module testbed sim-test-modules client guest-clients
 	@test -n "$(VMTESTS)" || { echo "vmtest: no test in qemu/tests/ matches T=$(T)"; exit 2; }
 	$(REPO)/qemu/run-tests.sh $(VMTESTS)
 
 # Not part of check: the long forms of the tests that have one ("# vmtest:
 # long"), then their figures (lines "figure: ..."). T= picks as for vmtest.
 STRESSTESTS = $(shell grep -l '^\# vmtest: long' $(VMTESTS) /dev/null 2>/dev/null)
-stress: module testbed sim-test-modules client
+stress: module testbed sim-test-modules client guest-clients
 	@test -n "$(STRESSTESTS)" || { echo "stress: no test with a long form matches T=$(T)"; exit 2; }
 	@status=0; $(REPO)/qemu/run-tests.sh --long --logs $(BUILD)/stress $(STRESSTESTS) || status=$$?; \
 		$(REPO)/scripts/stress-figures.sh $(BUILD)/stress $(STRESSTESTS); exit $$status
@@ -194,11 +201,11 @@ vmbench: testbed sim-test-modules
 harness-test: harness-modules testbed
 	$(REPO)/qemu/harness-test/run.sh
 
-run-guest: testbed
+run-guest: testbed guest-clients
 	@test -n "$(SCRIPT)" || { echo "usage: make run-guest SCRIPT=path/to/script.sh"; exit 2; }
 	$(GUEST) $(SCRIPT)
 
-demo: deps module testbed client
+demo: deps module testbed client guest-clients
 	$(GUEST) $(REPO)/qemu/demo.sh
 
 # The production module calls the real KVM, VFIO and AP bus functions; the

@@ -12,7 +12,8 @@
 #   vm_parse LOG DIR         split a console log into per-test slices
 #
 # The base initramfs holds everything but the run's own scripts: busybox, the
-# kernel's modules, ours, the helpers and the runner.
+# kernel's modules, ours, the helpers and the runner, and the real clients
+# (mdevctl, lszcrypt, ap-check and their libraries: scripts/guest-clients.sh).
 # It is keyed by the content of all of those and rebuilt only when one
 # changes (build/vm/base-<hash>.cpio.gz); a boot adds a small second cpio
 # archive (the scripts and their list, extra files) that the kernel unpacks
@@ -23,6 +24,7 @@ VM_SMP=${VM_SMP:-2}
 VM_SLUB_DEBUG=${VM_SLUB_DEBUG:-FZPU}
 VM_DIR=$REPO_ROOT/build/vm
 VM_PROBLEMS=$REPO_ROOT/qemu/guest/problems.ere
+VM_CLIENTS=$REPO_ROOT/build/guest-clients/root
 # A printk timestamp: kernel lines have one, the scripts' output does not.
 VM_TS='\[ *[0-9]+\.[0-9]+\]'
 
@@ -52,6 +54,7 @@ vm_base_inputs() {
 			[ ! -d "$d" ] || find "$d/" -maxdepth 1 -name '*.ko'
 		done
 		find "$REPO_ROOT/qemu/guest/" -maxdepth 1 -type f
+		[ ! -d "$VM_CLIENTS" ] || find "$VM_CLIENTS/" -type f
 	} | sort
 }
 
@@ -101,6 +104,7 @@ vm_base() {
 	depmod -b "$root" "$krel" 2>/dev/null ||
 		{ echo "vm: depmod failed" >&2; rm -rf "$root"; return 125; }
 	cp "$REPO_ROOT"/qemu/guest/* "$root/lib/vfio-ap/"
+	[ ! -d "$VM_CLIENTS" ] || cp -a "$VM_CLIENTS/." "$root/"
 	cat >"$root/init" <<-'INIT'
 		#!/bin/busybox sh
 		/bin/busybox --install -s

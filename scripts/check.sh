@@ -19,7 +19,7 @@ stages=("$@")
 # The make targets of each stage.
 targets() {
 	case "$1" in
-	build) echo module testbed sim-test-modules harness-modules client ;;
+	build) echo module testbed sim-test-modules harness-modules client guest-clients ;;
 	*) echo "$1" ;;
 	esac
 }

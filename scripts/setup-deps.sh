@@ -3,8 +3,10 @@
 #
 # Install everything vfio-ap-rs needs on a Debian 12 (bookworm) machine:
 # the s390x cross toolchain, libclang, kernel build tools, qemu-system-s390x
-# (bookworm-backports), the pinned rustc with rust-src, bindgen-cli, and a
-# static s390x busybox for the test guest.
+# (bookworm-backports), the pinned rustc with rust-src, bindgen-cli, a
+# static s390x busybox for the test guest, and the s390x .debs of the real
+# clients the guest runs (trixie's mdevctl and s390-tools, with the shared
+# libraries they need; scripts/guest-clients.sh lays them out).
 #
 # Idempotent: whatever is already there is skipped, so a warm run takes
 # seconds. Needs root for apt (or sudo).
@@ -138,10 +140,38 @@ ensure_guest_busybox() {
 	rm -rf "$tmp"
 }
 
+# The real clients for the test guest, as Debian trixie ships them for s390x
+# (issue #10): the tools, exactly trixie's ...
+GUEST_TOOL_DEBS=(mdevctl s390-tools)
+# ... and the shared libraries they need, plus json-c's headers to build
+# ap-check, which Debian does not ship. trixie's, or sid's when the mirror
+# lacks the file trixie's index names (it happens to glibc's point releases):
+# a newer glibc runs binaries built for an older one.
+GUEST_LIB_DEBS=(libc6 libgcc-s1 libjson-c5 libjson-c-dev)
+
+ensure_guest_debs() {
+	local dir=$VFIO_AP_CACHE/guest/debs p
+	mkdir -p "$dir"
+	for p in "${GUEST_TOOL_DEBS[@]}" "${GUEST_LIB_DEBS[@]}"; do
+		compgen -G "$dir/${p}_*_s390x.deb" >/dev/null && continue
+		private_apt_update s390x-trixie trixie s390x
+		log "fetching $p:s390x (trixie)"
+		(cd "$dir" && private_apt s390x-trixie trixie s390x download "$p" >/dev/null 2>&1) &&
+			continue
+		[[ " ${GUEST_LIB_DEBS[*]} " == *" $p "* ]] ||
+			die "apt-get download $p:s390x (trixie) failed; check network access to $(debian_mirror)"
+		private_apt_update s390x-sid sid s390x
+		log "trixie's $p:s390x is not on the mirror; fetching sid's"
+		(cd "$dir" && private_apt s390x-sid sid s390x download "$p" >/dev/null) ||
+			die "apt-get download $p:s390x (trixie, sid) failed; check network access to $(debian_mirror)"
+	done
+}
+
 ensure_backports_source
 install_missing "" "${BOOKWORM_PKGS[@]}"
 install_missing bookworm-backports "${BACKPORTS_PKGS[@]}"
 ensure_rust
 ensure_bindgen
 ensure_guest_busybox
+ensure_guest_debs
 log "all dependencies present (cache: $VFIO_AP_CACHE)"

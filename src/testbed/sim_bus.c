@@ -83,9 +83,88 @@ static ssize_t raw_hwtype_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(raw_hwtype);
 
+/*
+ * The rest of the real card's attributes (ap_card.c), same formats, for the
+ * tools that read them (lszcrypt). No requests ever run here: the counters
+ * are 0. config is read-only: configuring a card is an SCLP call.
+ */
+static ssize_t depth_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_ap_card(dev)->hwinfo.qd + 1);
+}
+static DEVICE_ATTR_RO(depth);
+
+static ssize_t card_ap_functions_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "0x%08X\n", to_ap_card(dev)->hwinfo.fac);
+}
+static struct device_attribute dev_attr_card_ap_functions =
+	__ATTR(ap_functions, 0444, card_ap_functions_show, NULL);
+
+static ssize_t card_request_count_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (u64)atomic64_read(&to_ap_card(dev)->total_request_count));
+}
+static struct device_attribute dev_attr_card_request_count =
+	__ATTR(request_count, 0444, card_request_count_show, NULL);
+
+/* requestq_count, pendingq_count: nothing is ever queued here. */
+static ssize_t sim_zero_count_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", 0);
+}
+static struct device_attribute dev_attr_requestq_count =
+	__ATTR(requestq_count, 0444, sim_zero_count_show, NULL);
+static struct device_attribute dev_attr_pendingq_count =
+	__ATTR(pendingq_count, 0444, sim_zero_count_show, NULL);
+
+static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "ap:t%02X\n", to_ap_dev(dev)->device_type);
+}
+static DEVICE_ATTR_RO(modalias);
+
+static ssize_t card_config_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_ap_card(dev)->config ? 1 : 0);
+}
+static struct device_attribute dev_attr_card_config =
+	__ATTR(config, 0444, card_config_show, NULL);
+
+static ssize_t card_chkstop_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_ap_card(dev)->chkstop ? 1 : 0);
+}
+static struct device_attribute dev_attr_card_chkstop =
+	__ATTR(chkstop, 0444, card_chkstop_show, NULL);
+
+static ssize_t max_msg_size_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_ap_card(dev)->maxmsgsize);
+}
+static DEVICE_ATTR_RO(max_msg_size);
+
 static struct attribute *sim_card_attrs[] = {
 	&dev_attr_hwtype.attr,
 	&dev_attr_raw_hwtype.attr,
+	&dev_attr_depth.attr,
+	&dev_attr_card_ap_functions.attr,
+	&dev_attr_card_request_count.attr,
+	&dev_attr_requestq_count.attr,
+	&dev_attr_pendingq_count.attr,
+	&dev_attr_modalias.attr,
+	&dev_attr_card_config.attr,
+	&dev_attr_card_chkstop.attr,
+	&dev_attr_max_msg_size.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(sim_card);
@@ -115,9 +194,40 @@ static ssize_t chkstop_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(chkstop);
 
+/* As the real queue's (ap_queue.c): "-" before the queue is initiated. */
+static ssize_t request_count_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct ap_queue *aq = to_ap_queue(dev);
+
+	if (aq->dev_state <= AP_DEV_STATE_UNINITIATED)
+		return sysfs_emit(buf, "-\n");
+	return sysfs_emit(buf, "%llu\n", aq->total_request_count);
+}
+static DEVICE_ATTR_RO(request_count);
+
+/* The real one issues a TAPQ; this is what it would say (not counted). */
+static ssize_t queue_ap_functions_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
+{
+	u16 qid = to_ap_queue(dev)->qid;
+	struct ap_tapq_hwinfo hw;
+
+	if (sim_machine_queue_rc(qid) > AP_RESPONSE_BUSY)
+		return -EIO;
+	hw.value = sim_machine_hwinfo(AP_QID_CARD(qid));
+	return sysfs_emit(buf, "0x%08X\n", hw.fac);
+}
+static struct device_attribute dev_attr_queue_ap_functions =
+	__ATTR(ap_functions, 0444, queue_ap_functions_show, NULL);
+
 static struct attribute *sim_queue_attrs[] = {
 	&dev_attr_config.attr,
 	&dev_attr_chkstop.attr,
+	&dev_attr_request_count.attr,
+	&dev_attr_requestq_count.attr,
+	&dev_attr_pendingq_count.attr,
+	&dev_attr_queue_ap_functions.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(sim_queue);
@@ -655,7 +765,101 @@ static ssize_t ap_max_domain_id_show(const struct bus_type *bus, char *buf)
 }
 static BUS_ATTR_RO(ap_max_domain_id);
 
+/*
+ * The real bus's default domain (ap_select_domain()): the lowest configured
+ * usage domain in aqmask with a configured adapter in apmask whose queue
+ * answers TAPQ normally; -1 for none. The real bus keeps its choice while
+ * the domain stays; this one is worked out on each read (uncounted TAPQs).
+ */
+static ssize_t ap_domain_show(const struct bus_type *bus, char *buf)
+{
+	unsigned int apid, apqi;
+	struct sim_config cfg;
+	int domain = -1;
+
+	sim_machine_config(&cfg);
+	if (mutex_lock_interruptible(&ap_attr_mutex))
+		return -ERESTARTSYS;
+	for (apqi = 0; apqi <= sim_bus_max_apqi() && domain < 0; apqi++) {
+		if (!test_bit_inv(apqi, cfg.aqm) || !test_bit_inv(apqi, ap_perms.aqm))
+			continue;
+		for (apid = 0; apid <= sim_bus_max_apid(); apid++) {
+			if (test_bit_inv(apid, cfg.apm) &&
+			    test_bit_inv(apid, ap_perms.apm) &&
+			    sim_machine_queue_rc(AP_MKQID(apid, apqi)) ==
+				    AP_RESPONSE_NORMAL) {
+				domain = apqi;
+				break;
+			}
+		}
+	}
+	mutex_unlock(&ap_attr_mutex);
+	return sysfs_emit(buf, "%d\n", domain);
+}
+static BUS_ATTR_RO(ap_domain);
+
+/*
+ * The real bus's tunables, read-only here at their defaults: no AP
+ * interrupts, no poll thread, the 30 s rescan timer (AP_CONFIG_TIME) and
+ * the poll timeout of 250000 ns.
+ */
+static ssize_t ap_interrupts_show(const struct bus_type *bus, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", 0);
+}
+static BUS_ATTR_RO(ap_interrupts);
+
+static ssize_t config_time_show(const struct bus_type *bus, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", AP_CONFIG_TIME);
+}
+static BUS_ATTR_RO(config_time);
+
+static ssize_t poll_thread_show(const struct bus_type *bus, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", 0);
+}
+static BUS_ATTR_RO(poll_thread);
+
+static ssize_t poll_timeout_show(const struct bus_type *bus, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", 250000UL);
+}
+static BUS_ATTR_RO(poll_timeout);
+
+/* The QCI facilities, as the real bus lists them ("-" without QCI). */
+static ssize_t features_show(const struct bus_type *bus, char *buf)
+{
+	struct ap_config_info info;
+	struct sim_config cfg;
+	int n = 0;
+
+	if (!sim_has_qci)
+		return sysfs_emit(buf, "-\n");
+	sim_machine_config(&cfg);
+	sim_machine_fill_qci(&cfg, &info);
+	if (info.apsc)
+		n += sysfs_emit_at(buf, n, "APSC ");
+	if (info.apxa)
+		n += sysfs_emit_at(buf, n, "APXA ");
+	if (info.qact)
+		n += sysfs_emit_at(buf, n, "QACT ");
+	if (info.rc8a)
+		n += sysfs_emit_at(buf, n, "RC8A ");
+	if (info.apsb)
+		n += sysfs_emit_at(buf, n, "APSB ");
+	sysfs_emit_at(buf, n == 0 ? 0 : n - 1, "\n");
+	return n;
+}
+static BUS_ATTR_RO(features);
+
 static struct attribute *sim_bus_attrs[] = {
+	&bus_attr_ap_domain.attr,
+	&bus_attr_ap_interrupts.attr,
+	&bus_attr_config_time.attr,
+	&bus_attr_poll_thread.attr,
+	&bus_attr_poll_timeout.attr,
+	&bus_attr_features.attr,
 	&bus_attr_apmask.attr,
 	&bus_attr_aqmask.attr,
 	&bus_attr_ap_adapter_mask.attr,
